@@ -1,0 +1,64 @@
+/** Building diagnostics with the project's codes, and the "did you mean" helper they share. */
+import { Diagnostic, Range } from 'vscode-json-languageservice';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, DiagnosticCode } from './codes';
+import { CouponDocument, rangeOf } from './parse';
+
+/** Extra facts a quick fix needs; carried in `Diagnostic.data` across LSP. */
+export interface CouponDiagnosticData {
+  /** The replacement a "did you mean" fix would write (a property name or enum value). */
+  suggestion?: string;
+}
+
+export function createDiagnostic(
+  document: CouponDocument,
+  at: { offset: number; length: number } | Range,
+  code: DiagnosticCode,
+  message: string,
+  data?: CouponDiagnosticData,
+): Diagnostic {
+  const range = 'offset' in at ? rangeOf(document.textDocument, at) : at;
+  const diagnostic: Diagnostic = { range, severity: DIAGNOSTIC_CODES[code].severity, code, source: DIAGNOSTIC_SOURCE, message };
+  if (data) diagnostic.data = data;
+  return diagnostic;
+}
+
+/** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions). */
+function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[rows - 1][cols - 1];
+}
+
+/**
+ * The known name closest to `input`, if it is close enough to be a typo:
+ * a case-insensitive match, or within a third of the name's length in edits.
+ */
+export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
+  const lower = input.toLowerCase();
+  const exactIgnoringCase = candidates.find((candidate) => candidate.toLowerCase() === lower);
+  if (exactIgnoringCase) return exactIgnoringCase;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** Plain `"a", "b" or "c"` for messages. */
+export function listValues(values: readonly unknown[]): string {
+  const quoted = values.map((value) => JSON.stringify(value));
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}

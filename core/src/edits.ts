@@ -1,0 +1,28 @@
+/**
+ * Minimal, formatting-preserving edits to a coupon file (quick fixes, writing the
+ * server's id back). Built on jsonc-parser's `modify`, which touches only the
+ * characters it must and indents new lines like their neighbours.
+ */
+import { applyEdits, Edit, FormattingOptions, JSONPath, modify } from 'jsonc-parser';
+
+/** Indentation and line ending the file already uses, so inserted lines match. */
+export function detectFormatting(text: string): FormattingOptions {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const indents = text.match(/^[ \t]+(?=\S)/gm) ?? [];
+  const tabs = indents.filter((indent) => indent.startsWith('\t')).length;
+  if (tabs > indents.length / 2) return { insertSpaces: false, tabSize: 1, eol };
+  const widths = indents.map((indent) => indent.length).filter((width) => width > 0);
+  const smallest = widths.length ? Math.min(...widths) : 2;
+  return { insertSpaces: true, tabSize: smallest, eol };
+}
+
+/** Edits that set (or, with `undefined`, remove) the value at `path`. */
+export function editsToSet(text: string, path: JSONPath, value: unknown): Edit[] {
+  return modify(text, path, value, { formattingOptions: detectFormatting(text) });
+}
+
+export function setValue(text: string, path: JSONPath, value: unknown): string {
+  return applyEdits(text, editsToSet(text, path, value));
+}
+
+export type { Edit };

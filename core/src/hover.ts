@@ -1,0 +1,81 @@
+/**
+ * Hover documentation for coupon fields, composed from the schema: meaning,
+ * type, allowed values, unlimited value, default, example, and for dates and
+ * epoch-millisecond numbers the instant they stand for.
+ */
+import { ASTNode, Hover, MarkupKind } from 'vscode-json-languageservice';
+import { formatInstant, parseOffsetDateTime } from './dates';
+import { CouponDocument, pathOf, rangeOf } from './parse';
+import { CouponSchema, schemaAtPath, typeLabel } from './schema';
+
+function enumLines(schema: CouponSchema, current: unknown): string[] {
+  if (!schema.enum) return [];
+  const descriptions = schema.markdownEnumDescriptions ?? schema.enumDescriptions ?? [];
+  return [
+    'Allowed values:',
+    ...schema.enum.map((value, i) => {
+      const mark = value === current ? ' ← this value' : '';
+      return `- \`${JSON.stringify(value)}\`${descriptions[i] ? `: ${descriptions[i]}` : ''}${mark}`;
+    }),
+  ];
+}
+
+function instantLines(schema: CouponSchema, value: unknown): string[] {
+  if (schema['x-dateTime'] && typeof value === 'string') {
+    const parsed = parseOffsetDateTime(value);
+    if (!parsed) return [];
+    return [`Instant: ${formatInstant(parsed.epochMs)} · local: ${formatInstant(parsed.epochMs, localOffsetMinutes(parsed.epochMs))}`];
+  }
+  if (schema['x-epochMillis'] && typeof value === 'number' && Number.isFinite(value)) {
+    return [`Instant: ${formatInstant(value)} · local: ${formatInstant(value, localOffsetMinutes(value))}`];
+  }
+  return [];
+}
+
+/** The offset of this machine's time zone at that instant (DST-aware). */
+function localOffsetMinutes(epochMs: number): number {
+  return -new Date(epochMs).getTimezoneOffset();
+}
+
+export function hoverContent(name: string, schema: CouponSchema, value?: unknown, hasValue = false): string {
+  const lines: string[] = [`**${name}**: \`${typeLabel(schema)}\``, ''];
+  const description = schema.markdownDescription ?? schema.description;
+  if (description) lines.push(description, '');
+  const enums = enumLines(schema, value);
+  if (enums.length) lines.push(...enums, '');
+  if (schema['x-unlimitedValue'] !== undefined) lines.push(`\`${schema['x-unlimitedValue']}\` means unlimited.`, '');
+  if (schema.default !== undefined) lines.push(`Default: \`${JSON.stringify(schema.default)}\``, '');
+  if (schema.examples?.length) lines.push(`Example: \`${JSON.stringify(schema.examples[0])}\``, '');
+  if (schema.readOnly) lines.push('_Set by the server: leave it out of requests._', '');
+  if (schema['x-inferred']) lines.push(`_Inferred, not documented: ${schema['x-inferred']}_`, '');
+  if (hasValue) {
+    const instants = instantLines(schema, value);
+    if (instants.length) lines.push(...instants, '');
+  }
+  return lines.join('\n').trimEnd();
+}
+
+function hoveredProperty(node: ASTNode | undefined): { key: ASTNode; value?: ASTNode } | undefined {
+  let current = node;
+  while (current && current.type !== 'property') {
+    // A value inside an array or object is described by its own property, not the parent's.
+    if (current.parent?.type === 'array') return undefined;
+    current = current.parent;
+  }
+  return current ? { key: current.keyNode, value: current.valueNode } : undefined;
+}
+
+export function hoverAt(document: CouponDocument, offset: number): Hover | null {
+  const node = document.jsonDocument.getNodeFromOffset(offset, true);
+  const property = hoveredProperty(node);
+  if (!property?.key || property.key.type !== 'string') return null;
+  // pathOf(key) ends with the key's own name, so it works while the value is still missing.
+  const fieldSchema = schemaAtPath(pathOf(property.key));
+  if (!fieldSchema) return null;
+  const value = property.value && property.value.type !== 'object' && property.value.type !== 'array' ? property.value.value : undefined;
+  const onValue = node !== property.key && property.value !== undefined;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: hoverContent(property.key.value, fieldSchema, value, property.value !== undefined) },
+    range: rangeOf(document.textDocument, onValue && property.value ? property.value : property.key),
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The coupon language service: everything the editor shows for a coupon file,
+ * with no LSP connection in it (the server maps these onto handlers; tests call
+ * them directly). JSON smarts (completion, symbols, folding, formatting,
+ * selection ranges) come from vscode-json-languageservice configured with the
+ * project's schema; validation, hover and quick fixes are the project's own.
+ */
+import {
+  ClientCapabilities,
+  CodeAction,
+  CompletionItem,
+  CompletionItemKind,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  FormattingOptions,
+  getLanguageService,
+  Hover,
+  InsertTextFormat,
+  Position,
+  Range,
+  SelectionRange,
+  TextDocument,
+  TextEdit,
+} from 'vscode-json-languageservice';
+import { hoverAt } from './hover';
+import { CouponDocument, parseCouponDocument, pathOf } from './parse';
+import { quickFixes } from './quickFixes';
+import { COUPON_SCHEMA_URI, couponSeriesSchema, schemaAtPath, typeLabel } from './schema';
+import { ValidationOptions, validateCouponDocument } from './validate';
+import snippetFile from '../../snippets/coupon-series.json';
+
+interface SnippetDefinition {
+  prefix: string;
+  body: string | string[];
+  description?: string;
+}
+
+export interface CouponLanguageServiceOptions {
+  /**
+   * Offer the whole-series snippets of snippets/ as completions in an empty file.
+   * VS Code already shows them from the extension's `contributes.snippets`, so its
+   * client turns this off; other LSP clients get them from the server.
+   */
+  serverSideSnippets?: boolean;
+  validation?: ValidationOptions;
+}
+
+export interface CouponLanguageService {
+  /** The parse of this document version (cached until the next version). */
+  parse(document: TextDocument): CouponDocument;
+  forget(uri: string): void;
+  validate(document: TextDocument): Diagnostic[];
+  complete(document: TextDocument, position: Position): Promise<CompletionList>;
+  hover(document: TextDocument, position: Position): Hover | null;
+  codeActions(document: TextDocument, diagnostics: readonly Diagnostic[]): CodeAction[];
+  documentSymbols(document: TextDocument): DocumentSymbol[];
+  foldingRanges(document: TextDocument): FoldingRange[];
+  selectionRanges(document: TextDocument, positions: Position[]): SelectionRange[];
+  format(document: TextDocument, range: Range | undefined, options: FormattingOptions): TextEdit[];
+}
+
+const snippetCompletions: CompletionItem[] = Object.entries(snippetFile as Record<string, SnippetDefinition>)
+  .filter(([, snippet]) => snippet.prefix.startsWith('coupon-series'))
+  .map(([name, snippet]) => ({
+    label: snippet.prefix,
+    kind: CompletionItemKind.Snippet,
+    detail: name,
+    documentation: snippet.description,
+    insertText: Array.isArray(snippet.body) ? snippet.body.join('\n') : snippet.body,
+    insertTextFormat: InsertTextFormat.Snippet,
+  }));
+
+/** Adds the type and a one-line description to property completions. */
+function describeCompletion(document: CouponDocument, item: CompletionItem, offset: number): CompletionItem {
+  if (item.kind !== CompletionItemKind.Property) return item;
+  const node = document.jsonDocument.getNodeFromOffset(offset, true);
+  let objectNode = node;
+  while (objectNode && objectNode.type !== 'object') objectNode = objectNode.parent;
+  const basePath = objectNode ? pathOf(objectNode) : [];
+  const name = typeof item.label === 'string' ? item.label : String(item.label);
+  const schema = schemaAtPath([...basePath, name]);
+  if (!schema) return item;
+  const summary = schema.description?.split(/(?<=\.)\s/)[0] ?? '';
+  return { ...item, detail: typeLabel(schema), labelDetails: { detail: `: ${typeLabel(schema)}`, description: summary } };
+}
+
+export function createCouponLanguageService(options: CouponLanguageServiceOptions = {}): CouponLanguageService {
+  const schemaText = JSON.stringify(couponSeriesSchema);
+  const json = getLanguageService({
+    // Every served file is a coupon file: whatever `$schema` it names, it gets ours.
+    schemaRequestService: () => Promise.resolve(schemaText),
+    clientCapabilities: ClientCapabilities.LATEST,
+  });
+  json.configure({ validate: false, allowComments: false, schemas: [{ uri: COUPON_SCHEMA_URI, fileMatch: ['*'], schema: couponSeriesSchema as object }] });
+
+  // TextDocuments are updated in place, so the version is recorded at parse time.
+  const cache = new Map<string, { document: TextDocument; version: number; parsed: CouponDocument }>();
+
+  function parse(document: TextDocument): CouponDocument {
+    const cached = cache.get(document.uri);
+    if (cached && cached.document === document && cached.version === document.version) return cached.parsed;
+    const parsed = parseCouponDocument(document);
+    cache.set(document.uri, { document, version: document.version, parsed });
+    return parsed;
+  }
+
+  return {
+    parse,
+    forget: (uri) => cache.delete(uri),
+    validate: (document) => validateCouponDocument(parse(document), options.validation),
+    async complete(document, position) {
+      const parsed = parse(document);
+      const offset = document.offsetAt(position);
+      const list = (await json.doComplete(document, position, parsed.jsonDocument)) ?? { isIncomplete: false, items: [] };
+      const items = list.items.map((item) => describeCompletion(parsed, item, offset));
+      if (options.serverSideSnippets !== false && document.getText().trim() === '') items.push(...snippetCompletions);
+      return { isIncomplete: list.isIncomplete, items };
+    },
+    hover: (document, position) => hoverAt(parse(document), document.offsetAt(position)),
+    codeActions: (document, diagnostics) => quickFixes(parse(document), diagnostics),
+    documentSymbols: (document) => json.findDocumentSymbols2(document, parse(document).jsonDocument),
+    foldingRanges: (document) => json.getFoldingRanges(document),
+    selectionRanges: (document, positions) => json.getSelectionRanges(document, positions, parse(document).jsonDocument),
+    format: (document, range, formatting) => json.format(document, range, formatting),
+  };
+}
+

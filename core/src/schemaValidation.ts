@@ -1,0 +1,173 @@
+/**
+ * JSON Schema validation with ajv (compiled once from the project's schema), and
+ * the mapping of ajv's errors onto precise ranges, stable codes and messages
+ * that say what to do.
+ */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { ASTNode, Diagnostic } from 'vscode-json-languageservice';
+import { DiagnosticCode } from './codes';
+import { closestMatch, createDiagnostic, listValues } from './diagnostics';
+import { CouponDocument, findProperty, nodeAtPath } from './parse';
+import { CouponSchema, couponSeriesSchema, schemaAtPath, writableProperties } from './schema';
+
+let compiled: ValidateFunction | undefined;
+
+/** The compiled validator; compiled on first use so start-up stays fast. */
+export function couponSeriesValidator(): ValidateFunction {
+  if (!compiled) {
+    // strict: false lets the editor annotations (markdownDescription, x-*) pass through.
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    compiled = ajv.compile(couponSeriesSchema);
+  }
+  return compiled;
+}
+
+/** `/CouponSeriesV2/productInfo/0` → `['CouponSeriesV2', 'productInfo', 0]`. */
+function pathFromPointer(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+}
+
+/** The schema object at an ajv schemaPath such as `#/definitions/X/allOf/0/then/required`. */
+function schemaAtSchemaPath(schemaPath: string): unknown {
+  let current: unknown = couponSeriesSchema;
+  for (const segment of schemaPath.replace(/^#\/?/, '').split('/')) {
+    if (!segment || current === null || typeof current !== 'object') return current;
+    current = (current as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return current;
+}
+
+/**
+ * The `x-code` and `errorMessage` that apply to an error: on the schema holding the
+ * failing keyword, or on the nearest enclosing schema that names a code (an if/then
+ * branch such as the CATEGORY limit).
+ */
+function annotationsFor(error: ErrorObject): { code?: DiagnosticCode; errorMessage?: string } {
+  const own = (error.parentSchema ?? {}) as CouponSchema;
+  if (own['x-code']) return { code: own['x-code'] as DiagnosticCode, errorMessage: own.errorMessage };
+  const segments = error.schemaPath.split('/');
+  for (let end = segments.length - 1; end > 1; end--) {
+    const candidate = schemaAtSchemaPath(segments.slice(0, end).join('/')) as CouponSchema | undefined;
+    if (candidate && typeof candidate === 'object' && candidate['x-code']) {
+      return { code: candidate['x-code'] as DiagnosticCode, errorMessage: own.errorMessage ?? candidate.errorMessage };
+    }
+  }
+  return { errorMessage: own.errorMessage };
+}
+
+function fieldName(path: readonly (string | number)[]): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i];
+    if (typeof segment === 'string') {
+      return i === path.length - 1 ? segment : `${segment}[${path.slice(i + 1).join('][')}]`;
+    }
+  }
+  return 'the file';
+}
+
+/** Where a problem with the object at `path` is shown: its property key, or its opening brace. */
+function objectAnchor(object: ASTNode | undefined): ASTNode | { offset: number; length: number } {
+  if (object?.parent?.type === 'property') return object.parent.keyNode;
+  return { offset: object?.offset ?? 0, length: object ? 1 : 0 };
+}
+
+function describeJsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal number';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+const ARTICLE: Record<string, string> = { integer: 'an integer', object: 'an object', array: 'an array' };
+
+function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagnostic | undefined {
+  const path = pathFromPointer(error.instancePath);
+  const node = nodeAtPath(document.root, path);
+  const field = fieldName(path);
+  const { code, errorMessage } = annotationsFor(error);
+
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      const missingSchema = schemaAtPath([...path, missing]);
+      // A conditional requirement (if/then) points at the field that triggered it.
+      const condition = schemaAtSchemaPath(error.schemaPath.replace(/\/then\/required$/, '/if')) as CouponSchema | undefined;
+      const trigger =
+        error.schemaPath.endsWith('/then/required') && node?.type === 'object'
+          ? Object.keys(condition?.properties ?? {})
+              .map((key) => findProperty(node, key)?.valueNode)
+              .find((found): found is ASTNode => found !== undefined)
+          : undefined;
+      const what = missingSchema?.description ? ` (${missingSchema.description.replace(/\.$/, '')})` : '';
+      const message = errorMessage ?? `Add the required field "${missing}"${what}.`;
+      return createDiagnostic(document, trigger ?? objectAnchor(node), code ?? 'missing-property', message);
+    }
+    case 'additionalProperties': {
+      const unknown = String((error.params as { additionalProperty: string }).additionalProperty);
+      const property = node?.type === 'object' ? findProperty(node, unknown) : undefined;
+      const known = writableProperties(schemaAtPath(path) ?? {});
+      const suggestion = closestMatch(unknown, known);
+      const where = path.length === 0 ? 'at the top level (put series fields inside "CouponSeriesV2")' : `in ${field}`;
+      const message = suggestion
+        ? `Unknown property "${unknown}" ${where}: did you mean "${suggestion}"?`
+        : `Unknown property "${unknown}" ${where}: the API does not know it and may reject or ignore it.`;
+      return createDiagnostic(document, property?.keyNode ?? objectAnchor(node), 'unknown-property', message, suggestion ? { suggestion } : undefined);
+    }
+    case 'type': {
+      const expected = String((error.params as { type: string }).type);
+      const schema = schemaAtPath(path);
+      if (path.length === 0) {
+        return createDiagnostic(document, node ?? { offset: 0, length: 0 }, 'not-a-series', `A coupon file is a JSON object {"CouponSeriesV2": {...}}, not ${describeJsonType(error.data)}.`);
+      }
+      const embedded = schema?.['x-embeddedJson'] && (Array.isArray(error.data) || typeof error.data === 'object');
+      const message = embedded
+        ? `"${field}" must be a string that holds JSON, e.g. ${JSON.stringify(JSON.stringify(error.data))}; the API does not accept ${describeJsonType(error.data)} here.`
+        : `"${field}" must be ${ARTICLE[expected] ?? `a ${expected}`}, not ${describeJsonType(error.data)}.`;
+      return createDiagnostic(document, node ?? objectAnchor(node), 'wrong-type', message);
+    }
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+      const suggestion = typeof error.data === 'string' ? closestMatch(error.data, allowed.filter((v): v is string => typeof v === 'string')) : undefined;
+      const hint = suggestion ? ` Did you mean "${suggestion}"?` : '';
+      return createDiagnostic(document, node ?? objectAnchor(node), 'unknown-enum-value', `${JSON.stringify(error.data)} is not a valid ${field}: use ${listValues(allowed)}.${hint}`, suggestion ? { suggestion } : undefined);
+    }
+    case 'pattern':
+    case 'format':
+      return createDiagnostic(document, node ?? objectAnchor(node), code ?? 'invalid-format', `"${field}": ${errorMessage ?? error.message ?? 'invalid format'}`);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems': {
+      const target = node ?? objectAnchor(node);
+      const message = errorMessage ?? `"${field}" ${error.message ?? 'is out of range'}.`;
+      return createDiagnostic(document, target, code ?? 'out-of-range', message);
+    }
+    case 'if':
+      // Reported through the failing `then` keyword itself.
+      return undefined;
+    default:
+      return createDiagnostic(document, node ?? objectAnchor(node), code ?? 'wrong-type', `"${field}" ${error.message ?? 'does not match the schema'}.`);
+  }
+}
+
+/** Schema problems of a parsed coupon document, each on the node at fault. */
+export function validateAgainstSchema(document: CouponDocument, value: unknown): Diagnostic[] {
+  const validate = couponSeriesValidator();
+  if (validate(value)) return [];
+  const diagnostics: Diagnostic[] = [];
+  for (const error of validate.errors ?? []) {
+    const diagnostic = errorToDiagnostic(document, error);
+    if (diagnostic) diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}

@@ -1,0 +1,53 @@
+/**
+ * `validateCouponSeries`: every diagnostic of a coupon file (syntax, schema,
+ * cross-field rules) in one call. The language server, the editor commands,
+ * the sandbox and the CLI all call this, so they agree to the character.
+ */
+import { Diagnostic, TextDocument } from 'vscode-json-languageservice';
+import { createDiagnostic } from './diagnostics';
+import { CouponDocument, nodeValue, parseCouponText } from './parse';
+import { runRules } from './rules';
+import { validateAgainstSchema } from './schemaValidation';
+
+export interface ValidationOptions {
+  /** "Now" for date rules (validTillDate in the past); tests pin it. */
+  now?: Date;
+}
+
+function messageText(message: Diagnostic['message']): string {
+  return typeof message === 'string' ? message : message.value;
+}
+
+function syntaxDiagnostics(document: CouponDocument): Diagnostic[] {
+  return document.syntaxErrors.map((error) =>
+    createDiagnostic(document, error.range, 'json-syntax', `${messageText(error.message).replace(/\.$/, '')}: fix the JSON syntax first.`),
+  );
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+export function validateCouponDocument(document: CouponDocument, options: ValidationOptions = {}): Diagnostic[] {
+  const diagnostics = syntaxDiagnostics(document);
+  if (!document.root) {
+    if (diagnostics.length === 0) {
+      diagnostics.push(createDiagnostic(document, { offset: 0, length: 0 }, 'json-syntax', 'The file is empty: start with {"CouponSeriesV2": {...}} (type "coupon" for a snippet).'));
+    }
+    return diagnostics;
+  }
+  diagnostics.push(...validateAgainstSchema(document, nodeValue(document.root)));
+  if (document.series) diagnostics.push(...runRules(document, options.now ?? new Date()));
+  return diagnostics.sort(byPosition);
+}
+
+/** Validate file text (or an already-open document) the way the editor does. */
+export function validateCouponSeries(input: string | TextDocument, options: ValidationOptions = {}): Diagnostic[] {
+  const document = typeof input === 'string' ? parseCouponText(input) : parseCouponText(input.getText(), input.uri);
+  return validateCouponDocument(document, options);
+}
+
+/** True when none of the diagnostics is an error (warnings do not block sending). */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((diagnostic) => diagnostic.severity === 1);
+}

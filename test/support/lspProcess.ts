@@ -1,0 +1,126 @@
+/**
+ * A minimal LSP client over stdio for tests and the benchmark: starts
+ * `node dist/server.js --stdio` as a real process and speaks JSON-RPC to it.
+ */
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const SERVER_MODULE = path.join(REPO_ROOT, 'dist', 'server.js');
+
+interface DiagnosticsWaiter {
+  version: number;
+  resolve(diagnostics: Diagnostic[]): void;
+}
+
+export interface LspSession {
+  readonly process: ChildProcessWithoutNullStreams;
+  readonly connection: MessageConnection;
+  open(uri: string, text: string, languageId?: string): void;
+  /** Sends a change (full text, or incremental events) and returns the new version. */
+  change(uri: string, changes: string | TextDocumentContentChangeEvent[]): number;
+  close(uri: string): void;
+  diagnostics(uri: string, version?: number, timeoutMs?: number): Promise<Diagnostic[]>;
+  request<R>(method: string, params: unknown): Promise<R>;
+  stop(): Promise<void>;
+}
+
+export async function startLanguageServer(initializationOptions: unknown = undefined): Promise<LspSession> {
+  const child = spawn(process.execPath, [SERVER_MODULE, '--stdio'], { stdio: 'pipe' });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const versions = new Map<string, number>();
+  const latest = new Map<string, PublishDiagnosticsParams>();
+  const waiters = new Map<string, DiagnosticsWaiter[]>();
+
+  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    latest.set(params.uri, params);
+    const remaining: DiagnosticsWaiter[] = [];
+    for (const waiter of waiters.get(params.uri) ?? []) {
+      if ((params.version ?? 0) >= waiter.version) waiter.resolve(params.diagnostics);
+      else remaining.push(waiter);
+    }
+    waiters.set(params.uri, remaining);
+  });
+  connection.onNotification('window/logMessage', () => undefined);
+  connection.onRequest('workspace/configuration', () => []);
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.listen();
+
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {
+      textDocument: {
+        completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+        hover: { contentFormat: ['markdown', 'plaintext'] },
+        publishDiagnostics: { versionSupport: true },
+      },
+    },
+    initializationOptions,
+  });
+  await connection.sendNotification('initialized', {});
+
+  return {
+    process: child,
+    connection,
+    open(uri, text, languageId = 'coupon-json') {
+      versions.set(uri, 1);
+      void connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    },
+    change(uri, changes) {
+      const version = (versions.get(uri) ?? 0) + 1;
+      versions.set(uri, version);
+      const contentChanges = typeof changes === 'string' ? [{ text: changes }] : changes;
+      void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+      return version;
+    },
+    close(uri) {
+      void connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    },
+    diagnostics(uri, version = versions.get(uri) ?? 1, timeoutMs = 20_000) {
+      const current = latest.get(uri);
+      if (current && (current.version ?? 0) >= version) return Promise.resolve(current.diagnostics);
+      return new Promise<Diagnostic[]>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} version ${version} within ${timeoutMs} ms`)), timeoutMs);
+        const list = waiters.get(uri) ?? [];
+        list.push({ version, resolve: (diagnostics) => (clearTimeout(timer), resolve(diagnostics)) });
+        waiters.set(uri, list);
+      });
+    },
+    request<R>(method: string, params: unknown) {
+      return connection.sendRequest(method, params) as Promise<R>;
+    },
+    async stop() {
+      try {
+        await Promise.race([connection.sendRequest('shutdown'), new Promise((resolve) => setTimeout(resolve, 2000))]);
+        void connection.sendNotification('exit');
+      } catch {
+        // The process may already be gone; killing it below is enough.
+      }
+      connection.dispose();
+      if (child.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => (child.kill('SIGKILL'), resolve()), 2000);
+          child.once('exit', () => (clearTimeout(timer), resolve()));
+        });
+      }
+    },
+  };
+}
+
+/** `text` with a `|` cursor marker removed, and the marker's offset (yaml-language-server style). */
+export function withCursor(textWithMarker: string, marker = '|'): { text: string; offset: number } {
+  const offset = textWithMarker.indexOf(marker);
+  if (offset < 0) throw new Error(`no cursor marker ${marker} in test text`);
+  return { text: textWithMarker.slice(0, offset) + textWithMarker.slice(offset + marker.length), offset };
+}
+
+/** Zero-based line/character of an offset. */
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
