@@ -25,6 +25,7 @@ import {
   TextEdit,
 } from 'vscode-json-languageservice';
 import { hoverAt } from './hover';
+import { updateCouponDocument } from './incrementalParse';
 import { CouponDocument, parseCouponDocument, pathOf } from './parse';
 import { quickFixes } from './quickFixes';
 import { COUPON_SCHEMA_URI, couponSeriesSchema, schemaAtPath, typeLabel } from './schema';
@@ -101,7 +102,7 @@ export function createCouponLanguageService(options: CouponLanguageServiceOption
   function parse(document: TextDocument): CouponDocument {
     const cached = cache.get(document.uri);
     if (cached && cached.document === document && cached.version === document.version) return cached.parsed;
-    const parsed = parseCouponDocument(document);
+    const parsed = cached && cached.document === document ? updateCouponDocument(cached.parsed, document) : parseCouponDocument(document);
     cache.set(document.uri, { document, version: document.version, parsed });
     return parsed;
   }

@@ -18,6 +18,8 @@ import { SERIES_KEY } from './schema';
 /** What one parse of one document version yields. */
 export interface CouponDocument {
   readonly textDocument: TextDocument;
+  /** The text this parse is of (the TextDocument itself may since have been updated in place). */
+  readonly text: string;
   readonly jsonDocument: JSONDocument;
   readonly root: ASTNode | undefined;
   /** The `CouponSeriesV2` object, when the root is an object holding one. */
@@ -67,18 +69,24 @@ export function parseCouponDocument(textDocument: TextDocument): CouponDocument 
   if (tooDeep >= 0) {
     const at = textDocument.positionAt(tooDeep);
     const error = Diagnostic.create(Range.create(at, at), `The JSON is nested more than ${MAX_NESTING_DEPTH} levels deep; a coupon series never is`);
-    return { textDocument, jsonDocument: parser.newJSONDocument(undefined, [error]), root: undefined, series: undefined, syntaxErrors: [error] };
+    return { textDocument, text, jsonDocument: parser.newJSONDocument(undefined, [error]), root: undefined, series: undefined, syntaxErrors: [error] };
   }
   const jsonDocument = parser.parseJSONDocument(textDocument);
   const root = jsonDocument.root;
-  const seriesValue = root?.type === 'object' ? findProperty(root, SERIES_KEY)?.valueNode : undefined;
   return {
     textDocument,
+    text,
     jsonDocument,
     root,
-    series: seriesValue?.type === 'object' ? seriesValue : undefined,
+    series: seriesObject(root),
     syntaxErrors: (jsonDocument as JSONDocumentInternals).syntaxErrors ?? [],
   };
+}
+
+/** The `CouponSeriesV2` object of a root, if the root is an object holding one. */
+export function seriesObject(root: ASTNode | undefined): ObjectASTNode | undefined {
+  const value = root?.type === 'object' ? findProperty(root, SERIES_KEY)?.valueNode : undefined;
+  return value?.type === 'object' ? value : undefined;
 }
 
 /** Convenience for callers holding plain text (CLI, sandbox, tests). */

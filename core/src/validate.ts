@@ -24,6 +24,18 @@ function syntaxDiagnostics(document: CouponDocument): Diagnostic[] {
   );
 }
 
+/** The document's value: JSON.parse is several times faster than walking the tree, and agrees with it on valid JSON. */
+function documentValue(document: CouponDocument): unknown {
+  if (document.syntaxErrors.length === 0) {
+    try {
+      return JSON.parse(document.text);
+    } catch {
+      // Comments are not syntax errors to the tree parser; fall through to the tree.
+    }
+  }
+  return nodeValue(document.root);
+}
+
 function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
@@ -36,7 +48,7 @@ export function validateCouponDocument(document: CouponDocument, options: Valida
     }
     return diagnostics;
   }
-  diagnostics.push(...validateAgainstSchema(document, nodeValue(document.root)));
+  diagnostics.push(...validateAgainstSchema(document, documentValue(document)));
   if (document.series) diagnostics.push(...runRules(document, options.now ?? new Date()));
   return diagnostics.sort(byPosition);
 }

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Prepare a ready-to-run code-server for the real-editor e2e tests, offline
+# (only the npm registry and Debian's package archive are reachable).
+#
+# Follows /work/shared/notes/real-editor-tests.md:
+#   - Debian packages: libkrb5-dev (kerberos native module), ripgrep, chromium
+#   - npm install code-server@VERSION --ignore-scripts in a folder of its own
+#   - lib/vscode: npm install --omit=dev --ignore-scripts, npm rebuild of the
+#     native modules, Debian's rg copied in, node_modules.asar symlink
+#   - lib/vscode/extensions: npm install --omit=dev --ignore-scripts + postinstall
+#   - npm rebuild argon2 in the code-server package's parent
+#
+# Idempotent: writes a marker file when complete; a second run returns at once.
+#
+# Usage: scripts/e2e/prepare-code-server.sh
+# Env:
+#   CODE_SERVER_CACHE    cache root (default: $HOME/.cache/coupon-series-e2e)
+#   CODE_SERVER_VERSION  (default: 4.100.3; newer releases need Node 22+)
+#   E2E_SKIP_APT=1       do not try to install Debian packages
+#
+# Prints the prepared directory (containing node_modules/code-server) on the
+# last line of stdout.
+set -Eeuo pipefail
+
+VERSION="${CODE_SERVER_VERSION:-4.100.3}"
+CACHE_ROOT="${CODE_SERVER_CACHE:-$HOME/.cache/coupon-series-e2e}"
+DIR="$CACHE_ROOT/code-server-$VERSION"
+MARKER="$DIR/.prepared"
+CS="$DIR/node_modules/code-server"
+VSCODE="$CS/lib/vscode"
+
+START=$(date +%s)
+STEP="starting"
+log() { printf '[prepare-code-server %3ss] %s\n' "$(( $(date +%s) - START ))" "$*" >&2; }
+fail() { printf '[prepare-code-server] ERROR: %s\n' "$*" >&2; exit 1; }
+trap 'rc=$?; printf "[prepare-code-server] ERROR: step \"%s\" failed (exit %s). Re-run to retry; delete %s to start from scratch.\n" "$STEP" "$rc" "$DIR" >&2; exit $rc' ERR
+
+if [[ -f "$MARKER" && -f "$CS/out/node/entry.js" ]]; then
+  log "code-server $VERSION already prepared in $DIR"
+  echo "$DIR"
+  exit 0
+fi
+
+# ---------------------------------------------------------------- Debian bits
+STEP="Debian packages"
+need_apt=()
+command -v rg >/dev/null 2>&1 || [[ -x /usr/bin/rg ]] || need_apt+=(ripgrep)
+[[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
+[[ -f /usr/include/gssapi/gssapi.h ]] || need_apt+=(libkrb5-dev)
+if (( ${#need_apt[@]} )); then
+  if [[ "${E2E_SKIP_APT:-}" == 1 ]]; then
+    fail "missing Debian packages: ${need_apt[*]} (E2E_SKIP_APT=1 set; install them yourself)"
+  fi
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || fail "missing Debian packages ${need_apt[*]} and not root (no sudo)"
+    SUDO="sudo"
+  fi
+  log "installing Debian packages: ${need_apt[*]} (apt-get update first)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+else
+  log "Debian packages present (ripgrep, chromium, libkrb5-dev)"
+fi
+RG=$(command -v rg || echo /usr/bin/rg)
+[[ -x "$RG" ]] || fail "ripgrep binary not found after apt-get"
+
+command -v node >/dev/null || fail "node not found"
+NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
+[[ "$NODE_MAJOR" == 20 ]] || log "WARNING: code-server $VERSION expects Node 20, found $(node -v)"
+# Native builds need a C/C++ toolchain.
+command -v make >/dev/null && command -v g++ >/dev/null && command -v python3 >/dev/null \
+  || fail "native builds need make, g++ and python3 (apt-get install build-essential python3)"
+
+mkdir -p "$DIR"
+cd "$DIR"
+[[ -f package.json ]] || printf '{ "name": "code-server-e2e-cache", "private": true }\n' > package.json
+
+# The npm steps are each skipped when a per-step marker says they completed.
+step_done() { [[ -f "$DIR/.step-$1" ]]; }
+mark_step() { touch "$DIR/.step-$1"; }
+
+# ------------------------------------------------- 1. code-server, no scripts
+STEP="npm install code-server@$VERSION --ignore-scripts"
+if ! step_done 1-install; then
+  log "1/5 $STEP (large download)"
+  npm install --no-audit --no-fund --loglevel=error --ignore-scripts "code-server@$VERSION" >&2
+  mark_step 1-install
+fi
+[[ -f "$CS/out/node/entry.js" ]] || fail "code-server entry.js missing after install"
+
+# ------------------------------------------------------------- 2. lib/vscode
+STEP="lib/vscode: npm install --omit=dev --ignore-scripts"
+if ! step_done 2-vscode-install; then
+  log "2/5 $STEP"
+  (cd "$VSCODE" && npm install --no-audit --no-fund --loglevel=error --omit=dev --ignore-scripts >&2)
+  mark_step 2-vscode-install
+fi
+
+STEP="lib/vscode: npm rebuild native modules"
+if ! step_done 3-vscode-rebuild; then
+  log "3/5 $STEP (kerberos node-pty @parcel/watcher @vscode/spdlog native-watchdog; ~1 min)"
+  (cd "$VSCODE" && npm_config_yes=true npm rebuild --loglevel=error \
+    kerberos node-pty @parcel/watcher @vscode/spdlog native-watchdog >&2)
+  mark_step 3-vscode-rebuild
+fi
+
+STEP="lib/vscode: ripgrep + node_modules.asar"
+mkdir -p "$VSCODE/node_modules/@vscode/ripgrep/bin"
+cp -f "$RG" "$VSCODE/node_modules/@vscode/ripgrep/bin/rg"
+chmod +x "$VSCODE/node_modules/@vscode/ripgrep/bin/rg"
+(cd "$VSCODE" && ln -sfn node_modules node_modules.asar)
+log "    ripgrep copied from $RG, node_modules.asar linked"
+
+# ------------------------------------------------- 3. built-in extensions
+STEP="lib/vscode/extensions: npm install + postinstall.mjs"
+if ! step_done 4-extensions; then
+  log "4/5 $STEP"
+  (cd "$VSCODE/extensions" && npm install --no-audit --no-fund --loglevel=error --omit=dev --ignore-scripts \
+     && node ./postinstall.mjs >&2)
+  mark_step 4-extensions
+fi
+
+# ----------------------------------------------------------------- 4. argon2
+STEP="npm rebuild argon2"
+if ! step_done 5-argon2; then
+  log "5/5 $STEP"
+  npm_config_yes=true npm rebuild --loglevel=error argon2 >&2
+  mark_step 5-argon2
+fi
+
+# ---------------------------------------------------------------- sanity check
+STEP="sanity check"
+node "$CS/out/node/entry.js" --version >/dev/null 2>&1 || fail "code-server --version does not run"
+log "code-server $(node "$CS/out/node/entry.js" --version 2>/dev/null | head -1)"
+
+date -u +%Y-%m-%dT%H:%M:%SZ > "$MARKER"
+log "done: code-server $VERSION prepared in $DIR"
+echo "$DIR"

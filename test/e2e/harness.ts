@@ -1,0 +1,763 @@
+/**
+ * Real-editor end-to-end harness: code-server (VS Code's real workbench and
+ * extension host) driven by headless Debian Chromium through playwright-core.
+ *
+ * Prepare code-server once with `scripts/e2e/prepare-code-server.sh`; this
+ * module finds it in the same cache directory (CODE_SERVER_CACHE /
+ * CODE_SERVER_VERSION), or at CODE_SERVER_DIR (the folder holding
+ * node_modules/code-server).
+ *
+ * All waits are explicit (selectors / conditions with timeouts); there are no
+ * fixed long sleeps.
+ */
+import { spawn, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, Browser, BrowserContext, Locator, Page } from 'playwright-core';
+
+// The project compiles without the DOM lib; these are only referenced inside
+// functions that run in the browser (page.evaluate / locator.evaluate).
+declare const document: any;
+declare const window: any;
+
+export const CODE_SERVER_VERSION = process.env.CODE_SERVER_VERSION || '4.100.3';
+export const CHROMIUM_PATH = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+/** Repository root (this file compiles to out/test/e2e/harness.js). */
+export const REPO_ROOT = findRepoRoot(__dirname);
+/** Where screenshots go: test-results/e2e (override with E2E_RESULTS_DIR). */
+export const RESULTS_DIR = process.env.E2E_RESULTS_DIR || path.join(REPO_ROOT, 'test-results', 'e2e');
+
+/** Default timeout (ms) for UI waits; E2E_TIMEOUT overrides. */
+export const DEFAULT_TIMEOUT = Number(process.env.E2E_TIMEOUT) || 20_000;
+
+function findRepoRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && !dir.split(path.sep).includes('node_modules')) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+// ---------------------------------------------------------------- code-server
+
+/** Folder that holds node_modules/code-server (prepared by the script). */
+export function codeServerDir(): string {
+  if (process.env.CODE_SERVER_DIR) return process.env.CODE_SERVER_DIR;
+  const cache = process.env.CODE_SERVER_CACHE || path.join(os.homedir(), '.cache', 'coupon-series-e2e');
+  return path.join(cache, `code-server-${CODE_SERVER_VERSION}`);
+}
+
+/** Path of code-server's entry.js; throws a clear error when not prepared. */
+export function codeServerEntry(): string {
+  const dir = codeServerDir();
+  const entry = path.join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  if (!fs.existsSync(entry) || (!process.env.CODE_SERVER_DIR && !fs.existsSync(path.join(dir, '.prepared')))) {
+    throw new Error(
+      `code-server ${CODE_SERVER_VERSION} is not prepared in ${dir}. ` +
+        `Run scripts/e2e/prepare-code-server.sh first (a few minutes, once; it is cached).`,
+    );
+  }
+  return entry;
+}
+
+/** True when code-server and chromium are available (for conditional skips). */
+export function e2eAvailable(): { ok: boolean; reason?: string } {
+  try {
+    codeServerEntry();
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
+  if (!fs.existsSync(CHROMIUM_PATH)) return { ok: false, reason: `${CHROMIUM_PATH} not found (apt-get install chromium)` };
+  return { ok: true };
+}
+
+export interface StartOptions {
+  /** Folder opened in the workbench. */
+  workspace: string;
+  /** --extensions-dir (also used for --install-extension). */
+  extensionsDir: string;
+  /** --user-data-dir; settings are written to <dir>/User/settings.json. */
+  userDataDir: string;
+  /** .vsix to install before starting (optional). */
+  vsix?: string;
+  /** Extra user settings, merged over the harness defaults. */
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server (and so the extension host). */
+  env?: Record<string, string>;
+  /** How long to wait for code-server to answer (ms, default 60 s). */
+  startTimeout?: number;
+}
+
+export interface CodeServer {
+  /** URL opening the workspace folder in the workbench. */
+  url: string;
+  /** Base URL (http://127.0.0.1:PORT/). */
+  baseUrl: string;
+  port: number;
+  process: ChildProcess;
+  /** code-server's stdout+stderr so far (useful in failure messages). */
+  logs(): string;
+  /** Kills code-server and all its descendants; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Settings that keep the workbench quiet and deterministic. */
+export const DEFAULT_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'chat.disableAIFeatures': true,
+  'github.copilot.enable': { '*': false },
+  'editor.accessibilitySupport': 'off',
+  'workbench.editor.enablePreview': false,
+};
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function httpStatus(url: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Runs code-server's CLI (e.g. --install-extension) to completion. */
+function runCodeServerCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [codeServerEntry(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`code-server ${args.join(' ')} timed out after ${timeoutMs} ms\n${out}`));
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0 && !/\bFailed\b|\berror\b/i.test(out.replace(/Extension .* was successfully installed/g, ''))) resolve(out);
+      else reject(new Error(`code-server ${args.join(' ')} failed (exit ${code}):\n${out}`));
+    });
+  });
+}
+
+/** Installs a .vsix into extensionsDir with code-server --install-extension. */
+export async function installExtension(vsix: string, extensionsDir: string, userDataDir: string): Promise<string> {
+  if (!fs.existsSync(vsix)) throw new Error(`.vsix not found: ${vsix}`);
+  return runCodeServerCli(
+    ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', path.resolve(vsix), '--force'],
+    { ...process.env },
+  );
+}
+
+/** Writes <userDataDir>/User/settings.json (harness defaults + given). */
+export function writeUserSettings(userDataDir: string, settings: Record<string, unknown> = {}): string {
+  const file = path.join(userDataDir, 'User', 'settings.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
+  return file;
+}
+
+/** All descendant pids of pid (Linux /proc walk). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(e));
+      children.set(ppid, list);
+    } catch {
+      /* process went away */
+    }
+  }
+  const out: number[] = [];
+  const stack = [pid];
+  while (stack.length) {
+    for (const c of children.get(stack.pop()!) ?? []) {
+      out.push(c);
+      stack.push(c);
+    }
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kills a process, its process group and all its descendants. */
+async function killTree(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  const pid = child.pid;
+  if (!pid) return;
+  const all = () => [pid, ...descendants(pid)];
+  const signal = (pids: number[], sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig); // the process group (spawned detached)
+    } catch {
+      /* gone */
+    }
+    for (const p of pids) {
+      try {
+        process.kill(p, sig);
+      } catch {
+        /* gone */
+      }
+    }
+  };
+  let pids = all();
+  signal(pids, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && pids.some(alive)) {
+    await delay(100);
+    pids = pids.filter(alive).concat(descendants(pid));
+  }
+  pids = pids.filter(alive);
+  if (pids.length) signal(pids, 'SIGKILL');
+  if (child.exitCode === null && child.signalCode === null) {
+    await Promise.race([new Promise((r) => child.once('exit', r)), delay(2_000)]);
+  }
+}
+
+/**
+ * Installs the .vsix (if any), writes user settings, starts code-server on a
+ * free 127.0.0.1 port and waits until it answers.
+ */
+export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
+  const entry = codeServerEntry();
+  for (const d of [opts.workspace, opts.extensionsDir, opts.userDataDir]) fs.mkdirSync(d, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  // Never let an outer VS Code / code-server session leak in.
+  for (const k of Object.keys(env)) if (/^(VSCODE_|ELECTRON_RUN_AS_NODE$)/.test(k) && !(opts.env && k in opts.env)) delete env[k];
+
+  if (opts.vsix) await installExtension(opts.vsix, opts.extensionsDir, opts.userDataDir);
+  writeUserSettings(opts.userDataDir, opts.settings);
+
+  const port = await freePort();
+  const args = [
+    entry,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--ignore-last-opened',
+    '--disable-getting-started-override',
+    '--user-data-dir', opts.userDataDir,
+    '--extensions-dir', opts.extensionsDir,
+    opts.workspace,
+  ];
+  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let logs = '';
+  child.stdout!.on('data', (d) => (logs += d));
+  child.stderr!.on('data', (d) => (logs += d));
+  let exited = false;
+  child.on('exit', () => (exited = true));
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= killTree(child));
+  // Do not leave code-server behind if the test process dies abruptly.
+  const onExit = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
+  process.once('exit', onExit);
+  child.once('exit', () => process.removeListener('exit', onExit));
+
+  const baseUrl = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + (opts.startTimeout ?? 60_000);
+  for (;;) {
+    if (exited) throw new Error(`code-server exited early (code ${child.exitCode}):\n${logs}`);
+    if ((await httpStatus(`${baseUrl}healthz`, 2_000)) === 200) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server did not answer on ${baseUrl} within ${opts.startTimeout ?? 60_000} ms:\n${logs}`);
+    }
+    await delay(200);
+  }
+  const url = `${baseUrl}?folder=${encodeURIComponent(path.resolve(opts.workspace))}`;
+  return { url, baseUrl, port, process: child, logs: () => logs, stop };
+}
+
+// ------------------------------------------------------------------ workbench
+
+export interface Workbench {
+  page: Page;
+  browser: Browser;
+  context: BrowserContext;
+  /** Browser console errors and page errors seen so far. */
+  consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+/** Launches headless chromium, opens url and waits for the workbench. */
+export async function openWorkbench(
+  url: string,
+  opts: { timeout?: number; viewport?: { width: number; height: number } } = {},
+): Promise<Workbench> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(DEFAULT_TIMEOUT);
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    const timeout = opts.timeout ?? 60_000;
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
+    await page.waitForSelector('.monaco-workbench', { state: 'visible', timeout });
+    // The workbench is usable once the editor part and status bar are laid out.
+    await page.waitForSelector('.monaco-workbench .part.editor', { state: 'visible', timeout });
+    await page.waitForSelector('.monaco-workbench .part.statusbar', { state: 'visible', timeout });
+    // The explorer's folder view appears once the remote file system is
+    // connected (its rows may be empty: the workspace can be an empty folder).
+    await page
+      .waitForSelector('.explorer-folders-view', { state: 'attached', timeout: Math.min(timeout, 15_000) })
+      .catch(() => undefined);
+    let closed = false;
+    return {
+      page,
+      browser,
+      context,
+      consoleErrors,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await browser.close().catch(() => undefined);
+      },
+    };
+  } catch (e) {
+    await browser.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+// -------------------------------------------------------------------- helpers
+
+/** Polls fn until it returns a truthy value; throws the last state on timeout. */
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  opts: { timeout?: number; interval?: number; message?: string | (() => string) } = {},
+): Promise<T> {
+  const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
+  const deadline = Date.now() + timeout;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as T;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      const msg = typeof opts.message === 'function' ? opts.message() : opts.message;
+      throw new Error(`${msg ?? 'condition not met'} (after ${timeout} ms)${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await delay(opts.interval ?? 150);
+  }
+}
+
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_BOX = '.quick-input-widget .quick-input-box input';
+const QUICK_INPUT_ROWS = '.quick-input-widget .quick-input-list .monaco-list-row';
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Collapses whitespace (incl. non-breaking spaces) to single spaces. */
+function norm(s: string): string {
+  return s.replace(/[\s\u00a0]+/g, ' ').trim();
+}
+
+async function openQuickInput(page: Page, key: string, prefix: string): Promise<Locator> {
+  // Make sure a workbench element (not a stale widget) has focus.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press(key);
+  const input = page.locator(QUICK_INPUT_BOX);
+  await input.waitFor({ state: 'visible' });
+  await waitFor(async () => (await input.evaluate((el: any) => el === document.activeElement)) || undefined, {
+    message: 'quick input did not take focus',
+  });
+  await input.fill(prefix);
+  return input;
+}
+
+async function closeQuickInputIfOpen(page: Page): Promise<void> {
+  if (await page.locator(QUICK_INPUT).isVisible()) await page.keyboard.press('Escape');
+}
+
+/** Active editor tab label (file name), or undefined. */
+export async function activeTabName(page: Page): Promise<string | undefined> {
+  const tab = page.locator('.editor-group-container.active .tab.active .label-name').first();
+  if (!(await tab.count())) return undefined;
+  return norm(await tab.innerText());
+}
+
+/**
+ * Opens a file like a person: Ctrl+P, type the name, Enter, then waits for
+ * its editor tab to be active and the text to be rendered.
+ */
+export async function quickOpen(page: Page, fileName: string, opts: { timeout?: number } = {}): Promise<void> {
+  const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
+  const base = path.basename(fileName);
+  const input = await openQuickInput(page, 'Control+P', '');
+  await input.fill(fileName);
+  // Wait until the result list shows the file (search runs asynchronously).
+  const row = page.locator(QUICK_INPUT_ROWS, { has: page.locator('.label-name', { hasText: base }) }).first();
+  await row.waitFor({ state: 'visible', timeout });
+  await waitFor(
+    async () => {
+      const first = page.locator(QUICK_INPUT_ROWS).first();
+      const label = await first.locator('.label-name').first().innerText().catch(() => '');
+      return norm(label) === base || undefined;
+    },
+    { timeout, message: `quick open: "${base}" is not the first result` },
+  ).catch(async () => {
+    // Not first: pick the matching row with the mouse instead.
+    await row.click();
+  });
+  if (await page.locator(QUICK_INPUT).isVisible()) await page.keyboard.press('Enter');
+  const tab = page.locator('.editor-group-container.active .tab.active', {
+    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegex(base)}$`) }),
+  });
+  await tab.waitFor({ state: 'visible', timeout });
+  await page
+    .locator('.editor-group-container.active .monaco-editor .view-lines .view-line')
+    .first()
+    .waitFor({ state: 'attached', timeout });
+}
+
+/**
+ * Runs a command from the command palette by its title (e.g.
+ * "View: Toggle Word Wrap" or "Coupon Series: Validate"). The title must match
+ * a palette entry exactly (case-insensitive) unless `exact: false`.
+ */
+export async function runCommand(page: Page, title: string, opts: { timeout?: number; exact?: boolean } = {}): Promise<void> {
+  const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
+  const deadline = Date.now() + timeout;
+  const want = norm(title).toLowerCase();
+  let seen: string[] = [];
+  // The palette lists the commands known when it opens; an extension's
+  // commands can register a little later, so reopen it until the title shows.
+  for (let attempt = 0; ; attempt++) {
+    const input = await openQuickInput(page, 'F1', '>');
+    await input.fill(`>${title}`);
+    const index = await waitFor(
+      async () => {
+        seen = (await page.locator(QUICK_INPUT_ROWS).evaluateAll((rows: any[]) =>
+          rows
+            .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+            .map((r) => (r.querySelector('.label-name')?.textContent ?? '') as string),
+        )).map((l) => norm(l));
+        const i = seen.findIndex((l) => (opts.exact === false ? l.toLowerCase().includes(want) : l.toLowerCase() === want));
+        return i >= 0 ? i + 1 : undefined; // +1: keep 0 truthy
+      },
+      { timeout: Math.max(500, Math.min(3_000 + attempt * 1_000, deadline - Date.now())) },
+    ).catch(() => undefined);
+    if (index) {
+      if (index === 1) await page.keyboard.press('Enter');
+      else await page.locator(QUICK_INPUT_ROWS).nth(index - 1).click();
+      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout }).catch(() => undefined);
+      return;
+    }
+    await closeQuickInputIfOpen(page);
+    if (Date.now() >= deadline) {
+      throw new Error(`command palette: no command titled "${title}" after ${timeout} ms; palette showed ${JSON.stringify(seen)}`);
+    }
+  }
+}
+
+const PROBLEMS_PANEL = '.part.panel .markers-panel';
+
+/** Opens (or focuses) the Problems panel and waits for it. */
+export async function openProblemsPanel(page: Page, opts: { timeout?: number } = {}): Promise<void> {
+  const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
+  if (await page.locator(PROBLEMS_PANEL).isVisible()) return;
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Shift+M'); // View: Toggle Problems
+  const ok = await page
+    .locator(PROBLEMS_PANEL)
+    .waitFor({ state: 'visible', timeout: Math.min(timeout, 5_000) })
+    .then(() => true)
+    .catch(() => false);
+  if (!ok) {
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)', { exact: false }).catch(() =>
+      runCommand(page, 'Problems', { exact: false }),
+    );
+    await page.locator(PROBLEMS_PANEL).waitFor({ state: 'visible', timeout });
+  }
+}
+
+/**
+ * Texts of the Problems panel's rows, top to bottom: file rows (e.g.
+ * "hello.json 1") and marker rows, which include the position, e.g.
+ * "Missing property "x". json(1) [Ln 1, Col 2]". Only rendered rows.
+ */
+export async function readProblems(page: Page): Promise<string[]> {
+  await openProblemsPanel(page);
+  const rows: { top: number; text: string }[] = await page
+    .locator(`${PROBLEMS_PANEL} .monaco-list-row`)
+    .evaluateAll((els: any[]) =>
+      els.map((el) => ({ top: parseFloat(el.style.top || '0'), text: (el.innerText ?? el.textContent ?? '') as string })),
+    );
+  return rows.sort((a, b) => a.top - b.top).map((r) => norm(r.text)).filter(Boolean);
+}
+
+/** Waits until the Problems rows satisfy pred; returns them. */
+export async function waitForProblems(
+  page: Page,
+  pred: (rows: string[]) => boolean,
+  opts: { timeout?: number } = {},
+): Promise<string[]> {
+  let last: string[] = [];
+  return waitFor(
+    async () => {
+      last = await readProblems(page);
+      return pred(last) ? last : undefined;
+    },
+    { timeout: opts.timeout, message: () => `problems did not match; last rows: ${JSON.stringify(last)}` },
+  );
+}
+
+/** Texts of the notifications currently shown (toasts and the center). */
+export async function readNotifications(page: Page): Promise<string[]> {
+  const texts = await page
+    .locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item')
+    .evaluateAll((els: any[]) => els.map((el) => (el.innerText ?? el.textContent ?? '') as string));
+  return texts.map(norm).filter(Boolean);
+}
+
+/** Waits for a notification whose text matches; returns its text. */
+export async function waitForNotification(page: Page, text: RegExp | string, opts: { timeout?: number } = {}): Promise<string> {
+  const re = typeof text === 'string' ? new RegExp(escapeRegex(text)) : text;
+  let last: string[] = [];
+  return waitFor(
+    async () => {
+      last = await readNotifications(page);
+      return last.find((t) => re.test(t));
+    },
+    { timeout: opts.timeout, message: () => `no notification matching ${re}; shown: ${JSON.stringify(last)}` },
+  );
+}
+
+const DIALOG = '.monaco-dialog-box';
+
+/** Waits for a modal dialog (e.g. showInformationMessage(..., { modal: true })) whose text matches; returns its text. */
+export async function waitForDialog(page: Page, text: RegExp | string, opts: { timeout?: number } = {}): Promise<string> {
+  const re = typeof text === 'string' ? new RegExp(escapeRegex(text)) : text;
+  let last: string[] = [];
+  return waitFor(
+    async () => {
+      // The message (and detail) without the button labels when the layout is the known one.
+      last = (await page.locator(DIALOG).evaluateAll((els: any[]) =>
+        els.map((el) => (el.querySelector('.dialog-message-container') ?? el).innerText as string),
+      )).map(norm);
+      return last.find((t) => re.test(t));
+    },
+    { timeout: opts.timeout, message: () => `no dialog matching ${re}; shown: ${JSON.stringify(last)}` },
+  );
+}
+
+/** Clicks a button of the open modal dialog by its label and waits for the dialog to close. */
+export async function clickDialogButton(page: Page, label: string | RegExp): Promise<void> {
+  const name = typeof label === 'string' ? new RegExp(`^\\s*${escapeRegex(label)}\\s*$`) : label;
+  await page.locator(`${DIALOG} .dialog-buttons-row`).getByRole('button', { name }).first().click();
+  await page.locator(DIALOG).first().waitFor({ state: 'hidden' });
+}
+
+/**
+ * Text of the active editor. Uses the Monaco model when the page exposes one
+ * (window.monaco, not the case in a stock workbench); otherwise the rendered
+ * view lines, which only cover the visible part of long files.
+ */
+export async function editorText(page: Page): Promise<string> {
+  const viaModel: string | null = await page
+    .evaluate(() => {
+      const m = window.monaco;
+      const editors = m?.editor?.getEditors?.() ?? [];
+      const ed = editors.find((e: any) => e.hasTextFocus?.() || e.hasWidgetFocus?.()) ?? editors[0];
+      return ed?.getModel?.()?.getValue?.() ?? null;
+    })
+    .catch(() => null);
+  if (typeof viaModel === 'string') return viaModel;
+  const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines');
+  await lines.first().waitFor({ state: 'attached' });
+  return lines.first().evaluate((el: any) => {
+    const rows = Array.from(el.querySelectorAll(':scope > .view-line')) as any[];
+    rows.sort((a, b) => parseFloat(a.style.top || '0') - parseFloat(b.style.top || '0'));
+    return rows.map((r) => ((r.textContent ?? '') as string).replace(/\u00a0/g, ' ')).join('\n');
+  });
+}
+
+/** Saves a PNG into test-results/e2e/NAME.png; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+const SUGGEST_WIDGET = '.editor-group-container.active .suggest-widget.visible';
+
+/** Ctrl+Space in the active editor; waits for the suggest widget. */
+export async function triggerSuggest(page: Page, opts: { timeout?: number } = {}): Promise<void> {
+  await page.keyboard.press('Control+Space');
+  await page.locator(SUGGEST_WIDGET).waitFor({ state: 'visible', timeout: opts.timeout ?? DEFAULT_TIMEOUT });
+  // Wait for the list to finish loading ("Loading..." message goes away).
+  await page.locator(`${SUGGEST_WIDGET} .monaco-list-row`).first().waitFor({ state: 'visible', timeout: opts.timeout ?? DEFAULT_TIMEOUT });
+}
+
+/** Labels of the rendered suggestions, top to bottom. */
+export async function readSuggestions(page: Page): Promise<string[]> {
+  const rows: { top: number; text: string }[] = await page
+    .locator(`${SUGGEST_WIDGET} .monaco-list-row`)
+    .evaluateAll((els: any[]) =>
+      els.map((el) => ({
+        top: parseFloat(el.style.top || '0'),
+        text: (el.querySelector('.label-name')?.textContent ?? el.getAttribute('aria-label') ?? '') as string,
+      })),
+    );
+  return rows.sort((a, b) => a.top - b.top).map((r) => norm(r.text)).filter(Boolean);
+}
+
+/**
+ * Moves the mouse over the first rendered occurrence of `text` in the active
+ * editor and returns the hover widget's text.
+ */
+export async function hoverAt(page: Page, text: string, opts: { timeout?: number; occurrence?: number } = {}): Promise<string> {
+  const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
+  const box = await waitFor(
+    () =>
+      page.locator('.editor-group-container.active .monaco-editor .view-lines').first().evaluate(
+        (root: any, arg: { text: string; occurrence: number }) => {
+          const rows = (Array.from(root.querySelectorAll(':scope > .view-line')) as any[]).sort(
+            (a, b) => parseFloat(a.style.top || '0') - parseFloat(b.style.top || '0'),
+          );
+          let seen = 0;
+          for (const row of rows) {
+            // Map the line's text to its text nodes to build a DOM Range.
+            const walker = document.createTreeWalker(row, 4 /* NodeFilter.SHOW_TEXT */);
+            const nodes: any[] = [];
+            let full = '';
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              nodes.push({ node: n, start: full.length });
+              full += n.textContent;
+            }
+            full = full.replace(/\u00a0/g, ' ');
+            let idx = full.indexOf(arg.text);
+            while (idx >= 0) {
+              if (seen++ === arg.occurrence) {
+                const mid = idx + Math.floor(arg.text.length / 2);
+                const hit = nodes.filter((x) => x.start <= mid).pop();
+                const range = document.createRange();
+                range.setStart(hit.node, mid - hit.start);
+                range.setEnd(hit.node, Math.min(mid - hit.start + 1, hit.node.textContent.length));
+                const r = range.getBoundingClientRect();
+                return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+              }
+              idx = full.indexOf(arg.text, idx + 1);
+            }
+          }
+          return null;
+        },
+        { text, occurrence: opts.occurrence ?? 0 },
+      ),
+    { timeout, message: `hoverAt: "${text}" not found in the visible editor lines` },
+  );
+  // Leave any previous hover, then rest on the token.
+  await page.mouse.move(box.x, Math.max(0, box.y - 200));
+  await page.locator('.monaco-editor .monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+  await page.mouse.move(box.x, box.y, { steps: 3 });
+  const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content').first();
+  await hover.waitFor({ state: 'visible', timeout });
+  // Contents can arrive in parts (e.g. "Loading..." first).
+  let last = '';
+  return waitFor(
+    async () => {
+      const t = norm(await hover.innerText());
+      const stable = t && t === last && !/^Loading\.\.\.$/.test(t);
+      last = t;
+      return stable ? t : undefined;
+    },
+    { timeout, interval: 200, message: () => `hover text did not settle (last: "${last}")` },
+  );
+}
+
+/** Clicks into the active editor's text (gives it keyboard focus). */
+export async function focusEditor(page: Page): Promise<void> {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+}
+
+/** Moves the cursor with Ctrl+G to line[:column] in the active editor. */
+export async function gotoLine(page: Page, line: number, column?: number): Promise<void> {
+  const input = await openQuickInput(page, 'Control+G', ':');
+  await input.fill(`:${line}${column ? `:${column}` : ''}`);
+  await page.keyboard.press('Enter');
+  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden' });
+}
