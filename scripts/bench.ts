@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LspSession, positionAt, REPO_ROOT, startLanguageServer } from '../test/support/lspProcess';
+import { LspSession, startLanguageServer } from '../test/support/lspProcess';
+import { positionAt, REPO_ROOT } from '../test/support/testUtil';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CompletionList, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LspSession, positionAt, REPO_ROOT, startLanguageServer, withCursor } from '../support/lspProcess';
+import { LspSession, startLanguageServer } from '../support/lspProcess';
+import { positionAt, REPO_ROOT, withCursor } from '../support/testUtil';
 
 const vendorExample = readFileSync(path.join(REPO_ROOT, 'test/fixtures/valid/vendor-example.coupon.json'), 'utf8');
 let counter = 0;
@@ -133,6 +134,33 @@ describe('language server over stdio', () => {
       server.close(uri);
     });
   }
+
+  test('an empty file offers a whole new series of each kind', async () => {
+    const uri = nextUri('empty');
+    server.open(uri, '');
+    const list = await server.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    const labels = list.items.map((item) => item.label);
+    for (const prefix of ['coupon-series-disc-code', 'coupon-series-generic', 'coupon-series-disc-code-pin']) assert.ok(labels.includes(prefix), labels.join(', '));
+  });
+
+  test('outline, folding, selection ranges and formatting come from the JSON service', async () => {
+    const uri = nextUri('structure');
+    const compact = JSON.stringify(JSON.parse(vendorExample));
+    server.open(uri, vendorExample);
+    const symbols = await server.request<{ name: string; children?: { name: string }[] }[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.equal(symbols[0].name, 'CouponSeriesV2');
+    assert.ok(symbols[0].children?.some((child) => child.name === 'discountType'));
+    const folds = await server.request<unknown[]>('textDocument/foldingRange', { textDocument: { uri } });
+    assert.ok(folds.length >= 5);
+    const selections = await server.request<unknown[]>('textDocument/selectionRange', { textDocument: { uri }, positions: [{ line: 3, character: 8 }] });
+    assert.equal(selections.length, 1);
+    const compactUri = nextUri('format');
+    server.open(compactUri, compact);
+    const edits = await server.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri: compactUri }, options: { tabSize: 2, insertSpaces: true } });
+    const formatted = applyEdits(compact, edits);
+    assert.deepEqual(JSON.parse(formatted), JSON.parse(compact));
+    assert.ok(formatted.split('\n').length > 50, 'one property per line');
+  });
 
   test('files that are not coupon files are not served', async () => {
     const uri = 'file:///work/package.json';

@@ -6,8 +6,8 @@ import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
+import { REPO_ROOT } from './testUtil';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SERVER_MODULE = path.join(REPO_ROOT, 'dist', 'server.js');
 
 interface DiagnosticsWaiter {
@@ -109,18 +109,4 @@ export async function startLanguageServer(initializationOptions: unknown = undef
       }
     },
   };
-}
-
-/** `text` with a `|` cursor marker removed, and the marker's offset (yaml-language-server style). */
-export function withCursor(textWithMarker: string, marker = '|'): { text: string; offset: number } {
-  const offset = textWithMarker.indexOf(marker);
-  if (offset < 0) throw new Error(`no cursor marker ${marker} in test text`);
-  return { text: textWithMarker.slice(0, offset) + textWithMarker.slice(offset + marker.length), offset };
-}
-
-/** Zero-based line/character of an offset. */
-export function positionAt(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
 }

@@ -5,17 +5,14 @@
  * the same diagnostics, the same value and the same node offsets.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { ASTNode, TextDocument } from 'vscode-json-languageservice';
 import { updateCouponDocument } from '../../core/src/incrementalParse';
 import { nodeValue, parseCouponDocument } from '../../core/src/parse';
 import { validateCouponDocument } from '../../core/src/validate';
+import { fixture, NOW } from '../support/testUtil';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const vendorExample = readFileSync(path.join(REPO_ROOT, 'test/fixtures/valid/vendor-example.coupon.json'), 'utf8');
-const NOW = new Date('2026-11-25T00:00:00Z');
+const vendorExample = fixture('valid/vendor-example.coupon.json');
 
 function shape(node: ASTNode | undefined): unknown {
   if (!node) return undefined;

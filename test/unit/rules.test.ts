@@ -15,7 +15,7 @@ import { parseCouponText } from '../../core/src/parse';
 import { RULES, runRules } from '../../core/src/rules';
 import { seriesSchema } from '../../core/src/schema';
 import { validateCouponSeries } from '../../core/src/validate';
-import { diagnosticCodes, editedVendorExample, fixture, fixtureNames, FIXTURES, lineOf, NOW, rangeText, vendorExample, withCursor } from './testUtil';
+import { diagnosticCodes, editedVendorExample, fixture, fixtureNames, FIXTURES, lineOf, NOW, rangeText, vendorExample, withCursor } from '../support/testUtil';
 
 const ERROR = DiagnosticSeverity.Error;
 const WARNING = DiagnosticSeverity.Warning;

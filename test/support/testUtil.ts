@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Diagnostic } from 'vscode-json-languageservice';
 
-/** Repository root (this file compiles to out/test/unit/testUtil.js). */
+/** Repository root (this file compiles to out/test/support/testUtil.js). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 
@@ -72,4 +72,11 @@ export function rangeText(text: string, diagnostic: Diagnostic): string {
   const toOffset = (position: { line: number; character: number }): number =>
     lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
   return text.slice(toOffset(diagnostic.range.start), toOffset(diagnostic.range.end));
+}
+
+/** Zero-based line/character of an offset. */
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
 }
