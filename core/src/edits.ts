@@ -26,3 +26,16 @@ export function setValue(text: string, path: JSONPath, value: unknown): string {
 }
 
 export type { Edit };
+
+/**
+ * The one span where two texts differ: old [start, oldEnd) became new
+ * [start, newEnd). Turns "here is the new text" into a minimal edit.
+ */
+export function changedSpan(oldText: string, newText: string): { start: number; oldEnd: number; newEnd: number } {
+  const shorter = Math.min(oldText.length, newText.length);
+  let start = 0;
+  while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let suffix = 0;
+  while (suffix < shorter - start && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+  return { start, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix };
+}

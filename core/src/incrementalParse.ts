@@ -7,6 +7,7 @@
  * full parse, and a test checks both paths agree on random edits.
  */
 import { ASTNode, TextDocument } from 'vscode-json-languageservice';
+import { changedSpan } from './edits';
 import { CouponDocument, parseCouponDocument, seriesObject } from './parse';
 
 interface MutableNode {
@@ -23,16 +24,6 @@ interface JSONDocumentInternals {
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const NUMBER_CHAR = /[-+.eE0-9]/;
-
-/** The edited span: old text [start, oldEnd) became new text [start, newEnd). */
-function changedSpan(oldText: string, newText: string): { start: number; oldEnd: number; newEnd: number } {
-  const shorter = Math.min(oldText.length, newText.length);
-  let start = 0;
-  while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
-  let suffix = 0;
-  while (suffix < shorter - start && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
-  return { start, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix };
-}
 
 /** Whether the edited token is still one valid token of the same kind; sets its new value. */
 function updateToken(node: ASTNode, newText: string, start: number, oldEnd: number, delta: number): boolean {

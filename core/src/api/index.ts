@@ -1,0 +1,10 @@
+/** The coupon series API client and what it needs: auth, transport, errors, redaction. */
+export * from './auth';
+export * from './client';
+export * from './errors';
+export { checkBaseUrl, isLoopbackHost } from './hosts';
+export * from './redact';
+export { DEFAULT_RETRY_POLICY } from './retry';
+export type { RetryPolicy } from './retry';
+export * from './transport';
+export { parseBaseUrl } from './url';

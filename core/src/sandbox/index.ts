@@ -1,0 +1,6 @@
+/** The local sandbox: a server speaking the coupon series API on loopback. */
+export * from './credentials';
+export type { FaultScope, SandboxFaults } from './faults';
+export { SANDBOX_ERROR_CODES } from './responses';
+export { CONTROL_PATH, startSandbox } from './server';
+export type { Sandbox, SandboxOptions, SandboxState } from './server';

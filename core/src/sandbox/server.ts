@@ -1,0 +1,344 @@
+/**
+ * A local server speaking the coupon series API (create, update, read, OAuth
+ * token), validating with the project's own rules, with fault injection for
+ * tests and demos. node:http only.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getLocation } from 'jsonc-parser';
+import type { Diagnostic } from 'vscode-json-languageservice';
+import { OAUTH_TOKEN_PATH } from '../api/auth';
+import { SERIES_PATH } from '../api/client';
+import { isLoopbackHost } from '../api/hosts';
+import { DATE_TIME_FIELDS, formatUtc, SERIES_KEY, SERVER_ASSIGNED_FIELDS } from '../series';
+import { validateCouponSeries } from '../validate';
+import { Access, SandboxAuth } from './auth';
+import { SANDBOX_DEFAULT_ORG_ID } from './credentials';
+import { FaultSwitches, parseFaults, SandboxFaults } from './faults';
+import { accessDenied, gatewayErrorPage, Reply, SANDBOX_ERROR_CODES as CODES, seriesAnswer, v2Error } from './responses';
+import { SeriesStore, StoredSeries } from './store';
+
+export interface SandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Persist series here (JSON, atomic writes); in memory only when absent. */
+  dataFile?: string;
+  /** Lifetime of issued OAuth tokens; 300 s by default, like the real API's example. */
+  tokenTtlSeconds?: number;
+  orgId?: number;
+  faults?: SandboxFaults;
+}
+
+export interface SandboxState {
+  seriesCount: number;
+  /** API requests received (control requests not counted), including those a fault answered. */
+  requestCount: number;
+  faults: SandboxFaults;
+}
+
+export interface Sandbox {
+  /** `http://127.0.0.1:<port>`: usable as a client's `baseUrl`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  state(): SandboxState;
+  /** Replaces all fault switches (`{}` turns them off). */
+  setFaults(faults: SandboxFaults): void;
+}
+
+export const CONTROL_PATH = '/__sandbox';
+const DEFAULT_TOKEN_TTL_SECONDS = 300;
+const MAX_BODY_BYTES = 1_000_000;
+const SERIES_ID_PATH = new RegExp(`^${SERIES_PATH}/(\\d+)$`);
+
+type JsonObject = Record<string, unknown>;
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error(`The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  const html = typeof reply.body === 'string';
+  const text = html ? (reply.body as string) : JSON.stringify(reply.body);
+  response.writeHead(reply.status, {
+    'Content-Type': html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...reply.headers,
+  });
+  response.end(text);
+}
+
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function invalidInput(message: string): Reply {
+  return v2Error(400, [{ code: CODES.invalidInput, message }]);
+}
+
+/** The JSON path of a diagnostic, e.g. `CouponSeriesV2.discountType`, for error messages. */
+function diagnosticPath(text: string, diagnostic: Diagnostic): string {
+  const lines = text.split('\n');
+  let offset = diagnostic.range.start.character;
+  for (let line = 0; line < diagnostic.range.start.line && line < lines.length; line++) offset += lines[line].length + 1;
+  return getLocation(text, offset).path.join('.');
+}
+
+/** The body's error-severity diagnostics from the project's validator, as v2 errors. */
+function validationErrors(body: unknown): Reply | undefined {
+  const text = JSON.stringify(body, null, 2);
+  const errors = validateCouponSeries(text).filter((diagnostic) => diagnostic.severity === 1);
+  if (errors.length === 0) return undefined;
+  return v2Error(
+    400,
+    errors.map((diagnostic) => {
+      const path = diagnosticPath(text, diagnostic);
+      return { code: CODES.invalidInput, message: `${path ? `${path}: ` : ''}${diagnostic.message}${diagnostic.code ? ` [${diagnostic.code}]` : ''}` };
+    }),
+  );
+}
+
+/** Request fields as stored: without server-assigned ids, dates rewritten to UTC `Z` like the real API. */
+function storedFields(series: JsonObject): JsonObject {
+  const fields: JsonObject = {};
+  for (const [name, value] of Object.entries(series)) {
+    if (SERVER_ASSIGNED_FIELDS.includes(name)) continue;
+    fields[name] = DATE_TIME_FIELDS.includes(name) && typeof value === 'string' ? formatUtc(value, 'Z') ?? value : value;
+  }
+  return fields;
+}
+
+function nowUtc(): string {
+  return formatUtc(new Date().toISOString(), 'Z') ?? new Date().toISOString();
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const store = await SeriesStore.open(options.dataFile);
+  // The validator compiles its schema on first use; do it now, not inside the first request's time.
+  validateCouponSeries('{}');
+  const auth = new SandboxAuth(options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
+  const faults = new FaultSwitches(options.faults);
+  const orgId = options.orgId ?? SANDBOX_DEFAULT_ORG_ID;
+  let requestCount = 0;
+
+  const state = (): SandboxState => ({ seriesCount: store.count, requestCount, faults: faults.current() });
+
+  /** Parses and validates a create/update body: the series object, or the error reply. */
+  function seriesFromBody(bodyText: string): { series: JsonObject } | { reply: Reply } {
+    let body: unknown;
+    try {
+      body = JSON.parse(bodyText);
+    } catch (error) {
+      return { reply: invalidInput(`The request body is not valid JSON: ${(error as Error).message}`) };
+    }
+    const invalid = validationErrors(body);
+    if (invalid) return { reply: invalid };
+    const series = isJsonObject(body) ? body[SERIES_KEY] : undefined;
+    return isJsonObject(series) ? { series } : { reply: invalidInput(`The body must be {"${SERIES_KEY}": {...}}.`) };
+  }
+
+  async function create(bodyText: string): Promise<Reply> {
+    const parsed = seriesFromBody(bodyText);
+    if ('reply' in parsed) return parsed.reply;
+    const { series } = parsed;
+    if (series.id !== undefined) {
+      return invalidInput(`A new series gets its id from the server, but the body has "id": ${JSON.stringify(series.id)}. To change that series, PUT ${SERIES_PATH}/${String(series.id)}.`);
+    }
+    const now = nowUtc();
+    const stored = await store.add({
+      seriesCode: randomBytes(10).toString('hex').toUpperCase(),
+      orgId,
+      fields: storedFields(series),
+      createdOn: now,
+      lastModifiedOn: now,
+      numIssued: 0,
+      numRedeemed: 0,
+    });
+    return { status: 200, body: seriesAnswer(stored) };
+  }
+
+  async function update(id: number, bodyText: string): Promise<Reply> {
+    const stored = store.get(id);
+    if (!stored) return v2Error(404, [{ code: CODES.seriesIdInvalid, message: `Coupon series id is invalid: no series ${id}.` }]);
+    const parsed = seriesFromBody(bodyText);
+    if ('reply' in parsed) return parsed.reply;
+    const { series } = parsed;
+    if (series.id !== undefined && series.id !== id) {
+      return invalidInput(`The body's "id" (${JSON.stringify(series.id)}) differs from the id in the path (${id}).`);
+    }
+    if (series.seriesCode !== undefined && series.seriesCode !== stored.seriesCode) {
+      return invalidInput(`"seriesCode" ${JSON.stringify(series.seriesCode)} is not the code of series ${id} (${stored.seriesCode}).`);
+    }
+    const maxCreate = series.maxCreate;
+    if (typeof maxCreate === 'number' && maxCreate !== -1 && maxCreate <= stored.numIssued) {
+      return invalidInput(`"maxCreate" (${maxCreate}) must be greater than the number of coupons already issued (${stored.numIssued}).`);
+    }
+    const updated: StoredSeries = { ...stored, fields: storedFields(series), lastModifiedOn: nowUtc() };
+    await store.replace(updated);
+    return { status: 200, body: seriesAnswer(updated) };
+  }
+
+  function read(url: URL): Reply {
+    const raw = url.searchParams.getAll('ids').flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+    if (raw.length === 0) return invalidInput('Give the series to read as ?ids=<id> (several allowed).');
+    const bad = raw.find((value) => !/^\d+$/.test(value));
+    if (bad !== undefined) return invalidInput(`"${bad}" is not a series id.`);
+    const found = raw.map(Number).map((id) => store.get(id)).filter((series): series is StoredSeries => series !== undefined);
+    if (found.length === 0) return v2Error(404, [{ code: CODES.seriesIdInvalid, message: `Coupon series id is invalid: no series ${raw.join(', ')}.` }]);
+    return { status: 200, body: { entity: found.map(seriesAnswer), warnings: [] } };
+  }
+
+  function token(bodyText: string): Reply {
+    const body: unknown = (() => {
+      try {
+        return JSON.parse(bodyText);
+      } catch {
+        return undefined;
+      }
+    })();
+    const issued = isJsonObject(body) ? auth.issueToken(body.key, body.secret) : undefined;
+    if (!issued) return { status: 401, body: { data: null, errors: [{ code: CODES.invalidClient, message: 'Invalid client key and secret' }] } };
+    return { status: 200, body: { data: issued, errors: null } };
+  }
+
+  function requireAccess(request: IncomingMessage, needed: Access): Reply | undefined {
+    const access = auth.check(request.headers);
+    if (!access) return v2Error(401, [{ code: CODES.authenticationFailed, message: 'Authentication failed: unknown user, wrong password hash, or an invalid or expired token.' }]);
+    if (needed === 'write' && access !== 'write') return accessDenied();
+    return undefined;
+  }
+
+  function requireJson(request: IncomingMessage): Reply | undefined {
+    if (/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return undefined;
+    return v2Error(415, [{ code: CODES.unsupportedMediaType, message: `Content-Type must be application/json, not "${request.headers['content-type'] ?? 'none'}".` }]);
+  }
+
+  async function route(request: IncomingMessage, url: URL, bodyText: string): Promise<Reply> {
+    const method = request.method ?? 'GET';
+    const methodNotAllowed = () => v2Error(405, [{ code: CODES.noSuchEndpoint, message: `${method} is not supported on ${url.pathname}.` }]);
+    if (url.pathname === OAUTH_TOKEN_PATH) {
+      if (method !== 'POST') return methodNotAllowed();
+      return requireJson(request) ?? token(bodyText);
+    }
+    if (url.pathname === SERIES_PATH) {
+      if (method === 'GET') return requireAccess(request, 'read') ?? read(url);
+      if (method !== 'POST') return methodNotAllowed();
+      return requireAccess(request, 'write') ?? requireJson(request) ?? (await create(bodyText));
+    }
+    const idMatch = SERIES_ID_PATH.exec(url.pathname);
+    if (idMatch) {
+      if (method !== 'PUT') return methodNotAllowed();
+      return requireAccess(request, 'write') ?? requireJson(request) ?? (await update(Number(idMatch[1]), bodyText));
+    }
+    return v2Error(404, [{ code: CODES.noSuchEndpoint, message: `No endpoint ${method} ${url.pathname}.` }]);
+  }
+
+  async function control(request: IncomingMessage, url: URL): Promise<Reply> {
+    if (!isLoopbackHost(request.socket.remoteAddress ?? '')) {
+      return v2Error(403, [{ code: CODES.accessDenied, message: 'The sandbox control endpoints answer loopback clients only.' }]);
+    }
+    if (url.pathname === `${CONTROL_PATH}/state` && request.method === 'GET') return { status: 200, body: state() };
+    if (url.pathname === `${CONTROL_PATH}/faults` && request.method === 'POST') {
+      try {
+        faults.set(parseFaults(JSON.parse(await readBody(request))));
+      } catch (error) {
+        return invalidInput((error as Error).message);
+      }
+      return { status: 200, body: state() };
+    }
+    return v2Error(404, [{ code: CODES.noSuchEndpoint, message: `No control endpoint ${request.method} ${url.pathname} (there are GET ${CONTROL_PATH}/state and POST ${CONTROL_PATH}/faults).` }]);
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://sandbox');
+    if (url.pathname.startsWith(`${CONTROL_PATH}/`)) {
+      send(response, await control(request, url));
+      return;
+    }
+    requestCount++;
+    const method = request.method ?? 'GET';
+    const path = url.pathname;
+    const delay = faults.take('delayMs', method, path);
+    if (delay) await wait(delay.ms);
+    const drop = faults.take('dropConnection', method, path);
+    if (drop && !drop.afterProcessing) {
+      request.socket.destroy();
+      return;
+    }
+    const failure = faults.take('status5xx', method, path);
+    if (failure) {
+      const status = failure.status ?? 503;
+      send(response, v2Error(status, [{ code: status === 503 ? CODES.retryLater : CODES.serverError, message: status === 503 ? 'Service unavailable, retry later.' : 'Internal server error.' }]));
+      return;
+    }
+    const limit = faults.take('rateLimit', method, path);
+    if (limit) {
+      const reply = v2Error(429, [{ code: CODES.retryLater, message: 'Too many requests, retry later.' }]);
+      if (limit.retryAfterSeconds !== undefined) reply.headers = { 'Retry-After': String(limit.retryAfterSeconds) };
+      send(response, reply);
+      return;
+    }
+    if (faults.take('htmlBody', method, path)) {
+      send(response, gatewayErrorPage());
+      return;
+    }
+    const reply = await route(request, url, await readBody(request));
+    if (drop?.afterProcessing) {
+      request.socket.destroy();
+      return;
+    }
+    send(response, reply);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      send(response, v2Error(500, [{ code: CODES.serverError, message: `Sandbox failure: ${(error as Error).message}` }]));
+    });
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    state,
+    setFaults: (next) => faults.set(next),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.flushed();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  allEnvironments,
+  DEFAULT_SANDBOX_PORT,
+  environmentKey,
+  findEnvironment,
+  LOCAL_SANDBOX_NAME,
+  localSandboxEnvironment,
+  parseEnvironments,
+  parseSettings,
+  REGIONAL_HOSTS,
+  SETTING_KEYS,
+  SETTINGS_SECTION,
+} from '../../core/src/environments';
+
+test('the built-in Local sandbox environment and the regional presets', () => {
+  assert.deepEqual(localSandboxEnvironment(5000), { name: 'Local sandbox', host: 'http://127.0.0.1:5000', auth: 'basic', username: 'sandbox.user' });
+  assert.equal(localSandboxEnvironment().host, `http://127.0.0.1:${DEFAULT_SANDBOX_PORT}`);
+  const hosts = REGIONAL_HOSTS.map((preset) => preset.host);
+  for (const host of ['eu.api.capillarytech.com', 'apac.api.capillarytech.com', 'apac2.api.capillarytech.com', 'us.api.capillarytech.com', 'ushc.api.capillarytech.com', 'sea.api.capillarytech.com', 'api.capillarytech.cn.com', 'eucrm.cc.capillarytech.com']) {
+    assert.ok(hosts.includes(host), host);
+  }
+  assert.equal(SETTINGS_SECTION, 'couponSeries');
+  assert.deepEqual(Object.values(SETTING_KEYS), ['environments', 'activeEnvironment', 'requestTimeoutSeconds', 'confirmBeforeSending', 'extraCaCertificates']);
+});
+
+test('parseEnvironments accepts valid entries and trims them', () => {
+  const { environments, problems } = parseEnvironments([
+    { name: ' EU production ', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'store.server' },
+    { name: 'APAC', host: 'https://apac.api.capillarytech.com', auth: 'oauth', clientKey: 'key-1', attribution: { tillCode: 'till.01' } },
+    { name: 'Dev', host: 'http://localhost:9000', auth: 'basic', username: 'dev', attribution: { entityType: 'STORE', entityCode: 's1' } },
+  ]);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(environments, [
+    { name: 'EU production', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'store.server' },
+    { name: 'APAC', host: 'https://apac.api.capillarytech.com', auth: 'oauth', clientKey: 'key-1', attribution: { tillCode: 'till.01' } },
+    { name: 'Dev', host: 'http://localhost:9000', auth: 'basic', username: 'dev', attribution: { entityType: 'STORE', entityCode: 's1' } },
+  ]);
+});
+
+test('parseEnvironments names every problem and keeps the valid entries', () => {
+  const cases: [entry: unknown, problem: RegExp][] = [
+    ['eu', /couponSeries\.environments\[0\] must be an object like/],
+    [{ host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u' }, /\[0\]\.name must be a non-empty string/],
+    [{ name: 'A', auth: 'basic', username: 'u' }, /\[0\]\.host must be a host/],
+    [{ name: 'A', host: 'http://eu.api.capillarytech.com', auth: 'basic', username: 'u' }, /\[0\]\.host: Refusing plain HTTP/],
+    [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'token' }, /\[0\]\.auth must be "basic" .* or "oauth"/],
+    [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'basic' }, /\[0\]\.username is required with "auth": "basic"/],
+    [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'oauth' }, /\[0\]\.clientKey is required with "auth": "oauth"/],
+    [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u', password: 'x' }, /has "password": settings must never hold passwords, secrets or tokens/],
+    [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'oauth', clientKey: 'k', clientSecret: 'x' }, /has "clientSecret": settings must never hold/],
+    [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u', hostname: 'x' }, /unknown property "hostname"/],
+    [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u', attribution: { tillCode: 'a', entityType: 'b' } }, /\.attribution must be/],
+    [{ name: 'Local Sandbox', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u' }, /reserved for the built-in sandbox/],
+  ];
+  for (const [entry, problem] of cases) {
+    const valid = { name: 'Valid', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u' };
+    const { environments, problems } = parseEnvironments([entry, valid]);
+    assert.equal(problems.length, 1, `${JSON.stringify(entry)}: ${problems.join(' | ')}`);
+    assert.match(problems[0], problem);
+    assert.deepEqual(environments.map((environment) => environment.name), ['Valid']);
+  }
+  assert.match(parseEnvironments({}).problems[0], /must be a list of environments/);
+  assert.deepEqual(parseEnvironments(undefined), { environments: [], problems: [] });
+  const duplicate = parseEnvironments([
+    { name: 'EU', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'a' },
+    { name: 'eu', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'b' },
+  ]);
+  assert.match(duplicate.problems[0], /"eu" is used twice/);
+  assert.equal(duplicate.environments.length, 1);
+});
+
+test('environmentKey: same credentials place whatever the host spelling or display name, different per user and host', () => {
+  const base = { name: 'EU', host: 'eu.api.capillarytech.com', auth: 'basic' as const, username: 'store.server' };
+  assert.equal(environmentKey(base), 'couponSeries/basic/https://eu.api.capillarytech.com/store.server');
+  assert.equal(environmentKey({ ...base, name: 'Renamed', host: 'https://EU.api.capillarytech.com/' }), environmentKey(base));
+  assert.notEqual(environmentKey({ ...base, username: 'other' }), environmentKey(base));
+  assert.notEqual(environmentKey({ ...base, host: 'apac.api.capillarytech.com' }), environmentKey(base));
+  assert.notEqual(environmentKey({ name: 'EU', host: base.host, auth: 'oauth', clientKey: 'store.server' }), environmentKey(base));
+});
+
+test('parseSettings: defaults, valid values, and problems falling back to defaults', () => {
+  assert.deepEqual(parseSettings(() => undefined), {
+    settings: { environments: [], activeEnvironment: LOCAL_SANDBOX_NAME, requestTimeoutSeconds: 30, confirmBeforeSending: true, extraCaCertificates: [] },
+    problems: [],
+  });
+  const values: Record<string, unknown> = {
+    environments: [{ name: 'EU', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u' }],
+    activeEnvironment: 'EU',
+    requestTimeoutSeconds: 10,
+    confirmBeforeSending: false,
+    extraCaCertificates: ['/etc/ssl/corp.pem'],
+  };
+  const valid = parseSettings((key) => values[key]);
+  assert.deepEqual(valid.problems, []);
+  assert.equal(valid.settings.activeEnvironment, 'EU');
+  assert.equal(valid.settings.requestTimeoutSeconds, 10);
+  assert.equal(valid.settings.confirmBeforeSending, false);
+  assert.deepEqual(valid.settings.extraCaCertificates, ['/etc/ssl/corp.pem']);
+
+  const wrong: Record<string, unknown> = { activeEnvironment: 3, requestTimeoutSeconds: -1, confirmBeforeSending: 'yes', extraCaCertificates: '/one.pem' };
+  const parsed = parseSettings((key) => wrong[key]);
+  assert.equal(parsed.problems.length, 4);
+  assert.match(parsed.problems.join('\n'), /couponSeries\.requestTimeoutSeconds must be a number of seconds between 1 and 600/);
+  assert.equal(parsed.settings.requestTimeoutSeconds, 30);
+  assert.equal(parsed.settings.confirmBeforeSending, true);
+});
+
+test('allEnvironments puts the sandbox first; findEnvironment ignores case', () => {
+  const user = parseEnvironments([{ name: 'EU', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u' }]).environments;
+  const all = allEnvironments(user, 4000);
+  assert.deepEqual(all.map((environment) => environment.name), [LOCAL_SANDBOX_NAME, 'EU']);
+  assert.equal(findEnvironment(all, 'local SANDBOX')?.host, 'http://127.0.0.1:4000');
+  assert.equal(findEnvironment(all, 'nope'), undefined);
+  assert.equal(findEnvironment(all, undefined), undefined);
+});

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { basicAuthorization, MemoryTokenStore, md5Hex } from '../../core/src/api/auth';
+import { createCouponApiClient } from '../../core/src/api/client';
+import { CouponApiError } from '../../core/src/api/errors';
+import { redactBodyText, redactHeaders, redactJson, redactUrl, SecretScrubber } from '../../core/src/api/redact';
+import { Sandbox, SANDBOX_CLIENT_SECRET, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
+import { basicCredentials, collectLog, FAST_RETRY, oauthCredentials, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
+
+let sandbox: Sandbox;
+
+before(async () => {
+  sandbox = await startSandbox({ tokenTtlSeconds: 1 });
+});
+after(async () => {
+  await sandbox.close();
+});
+
+test('redactHeaders hides credential headers whatever their case', () => {
+  assert.deepEqual(
+    redactHeaders({
+      Authorization: 'Basic abc',
+      'x-cap-api-oauth-token': 'tok',
+      'Proxy-Authorization': 'Basic xyz',
+      'Content-Type': 'application/json',
+      'content-length': 12,
+      'set-cookie': ['a=1', 'b=2'],
+      absent: undefined,
+    }),
+    {
+      Authorization: '***',
+      'x-cap-api-oauth-token': '***',
+      'Proxy-Authorization': '***',
+      'Content-Type': 'application/json',
+      'content-length': '12',
+      'set-cookie': 'a=1, b=2',
+    },
+  );
+});
+
+test('redactJson hides secret, password, accessToken at any depth', () => {
+  assert.deepEqual(
+    redactJson({ key: 'client', secret: 's', nested: [{ password: 'p', passwordMd5: 'm', ok: 1 }], data: { accessToken: 't', ttlSeconds: 300 }, errors: null }),
+    { key: 'client', secret: '***', nested: [{ password: '***', passwordMd5: '***', ok: 1 }], data: { accessToken: '***', ttlSeconds: 300 }, errors: null },
+  );
+});
+
+test('redactBodyText: JSON, text and HTML, truncated', () => {
+  const cases: [text: string, expected: string][] = [
+    ['{"data": {"accessToken": "eyJhbGciOi", "ttlSeconds": 300}}', '{"data":{"accessToken":"***","ttlSeconds":300}}'],
+    ['not json: "secret": "abc", password=hunter2&x=1', 'not json: "secret": "***", password=***&x=1'],
+    ['<html>\n<body>token=abc123</body></html>', '<html> <body>token=***</body></html>'],
+    ['', ''],
+  ];
+  for (const [text, expected] of cases) assert.equal(redactBodyText(text), expected);
+  assert.equal(redactBodyText('x'.repeat(600), 10), 'xxxxxxxxxx… (600 chars)');
+});
+
+test('redactUrl hides a user-info password and sensitive query values', () => {
+  assert.equal(redactUrl('http://user:pw@proxy:3128/'), 'http://user:***@proxy:3128/');
+  assert.equal(redactUrl('https://host/v2/coupon/series?ids=1&token=abc'), 'https://host/v2/coupon/series?ids=1&token=***');
+});
+
+test('SecretScrubber removes every known secret occurrence and ignores ones under 4 characters', () => {
+  const scrubber = new SecretScrubber();
+  scrubber.add('s3cr3t-value');
+  scrubber.add('abc');
+  scrubber.add(undefined);
+  assert.equal(scrubber.scrub('a s3cr3t-value b s3cr3t-value abc'), 'a *** b *** abc');
+  scrubber.add('abcd');
+  assert.equal(scrubber.scrub('abcd abc'), '*** abc');
+});
+
+test('no credential appears in any log line or error message, through successes, retries, refreshes and failures', async () => {
+  const { lines, log } = collectLog();
+  const messages: string[] = [];
+  const tokenStore = new MemoryTokenStore();
+  const basic = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, log, retry: FAST_RETRY });
+  const oauth = createCouponApiClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, log, retry: FAST_RETRY, tokenStore, tokenKey: 'k' });
+  const wrongSecret = createCouponApiClient({ baseUrl: sandbox.url, credentials: oauthCredentials('wrong-secret-value'), timeoutMs: 2_000, log });
+  const wrongPassword = createCouponApiClient({
+    baseUrl: sandbox.url,
+    credentials: { kind: 'basic', username: SANDBOX_USERNAME, passwordMd5: md5Hex('wrong-password') },
+    timeoutMs: 2_000,
+    log,
+  });
+  const issuedTokens: string[] = [];
+  const rememberToken = async () => {
+    const stored = await tokenStore.get('k');
+    if (stored) issuedTokens.push(stored.token);
+  };
+  const record = (promise: Promise<unknown>) =>
+    promise.catch((error: unknown) => {
+      assert.ok(error instanceof CouponApiError);
+      messages.push(error.message);
+    });
+
+  const created = await basic.createSeries({ CouponSeriesV2: sampleSeries() });
+  await oauth.updateSeries(created.id, { CouponSeriesV2: { ...sampleSeries(), seriesCode: created.seriesCode } });
+  await rememberToken();
+  issuedTokens.push((await oauth.generateToken()).accessToken);
+  sandbox.setFaults({ status5xx: { count: 1, method: 'GET' } });
+  await oauth.getSeries(created.id);
+  await new Promise((resolve) => setTimeout(resolve, 1_000)); // the 1 s token expires: a refresh is logged too
+  await oauth.getSeries(created.id);
+  await rememberToken();
+  sandbox.setFaults({ htmlBody: { count: 1 } });
+  await record(basic.getSeries(created.id));
+  await record(wrongSecret.getSeries(created.id));
+  await record(wrongPassword.getSeries(created.id));
+  await record(basic.createSeries({ CouponSeriesV2: { ...sampleSeries(), discountType: 'HALF' } }));
+  sandbox.setFaults({});
+
+  const secrets = [
+    SANDBOX_PASSWORD,
+    SANDBOX_PASSWORD_MD5,
+    basicAuthorization(SANDBOX_USERNAME, SANDBOX_PASSWORD_MD5).slice('Basic '.length),
+    SANDBOX_CLIENT_SECRET,
+    'wrong-secret-value',
+    md5Hex('wrong-password'),
+    basicAuthorization(SANDBOX_USERNAME, md5Hex('wrong-password')).slice('Basic '.length),
+    ...issuedTokens,
+  ];
+  assert.ok(issuedTokens.length >= 3, 'several tokens were issued');
+  assert.equal(messages.length, 4);
+  assert.ok(lines.length >= 20, `every request and response is logged (${lines.length} lines)`);
+  for (const text of [...lines, ...messages]) {
+    for (const secret of secrets) assert.ok(!text.includes(secret), `a credential leaked into: ${text}`);
+  }
+  assert.ok(lines.some((line) => /^--> POST http:\/\/127\.0\.0\.1:\d+\/v2\/coupon\/series headers=\{.*"Authorization":"\*\*\*".*\} body=\d+ bytes$/.test(line)));
+  assert.ok(lines.some((line) => /^<-- 200 GET http:\/\/127\.0\.0\.1:\d+\/v2\/coupon\/series\?ids=\d+ in \d+ ms body=\{"entity"/.test(line)));
+  assert.ok(lines.some((line) => /"X-CAP-API-OAUTH-TOKEN":"\*\*\*"/.test(line)));
+  assert.ok(lines.some((line) => /"accessToken":"\*\*\*"/.test(line)));
+});
