@@ -18,7 +18,7 @@ const W = DiagnosticSeverity.Warning;
 export const DIAGNOSTIC_CODES = {
   'json-syntax': { severity: E, origin: 'json', summary: 'The file is not valid JSON.' },
   'not-a-series': { severity: E, origin: 'vendor docs', summary: 'The root must be an object holding `CouponSeriesV2`.' },
-  'missing-property': { severity: E, origin: 'vendor docs', summary: 'A required field is missing (create needs the update page\'s mandatory list; inferred for create).' },
+  'missing-property': { severity: E, origin: 'vendor docs', summary: 'A required field is missing: the update page\'s mandatory list, which the API enforces ("mandatory field missing").' },
   'wrong-type': { severity: E, origin: 'vendor docs', summary: 'A value has the wrong JSON type (string, integer, boolean, array, object).' },
   'unknown-enum-value': { severity: E, origin: 'vendor docs', summary: 'A value is not one of the field\'s documented values.' },
   'invalid-format': { severity: E, origin: 'vendor docs', summary: 'A string does not have the documented format (dates `YYYY-MM-DDTHH:MM:SS±hh:mm`, coupon prefix/suffix).' },

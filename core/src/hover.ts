@@ -24,12 +24,18 @@ function instantLines(schema: CouponSchema, value: unknown): string[] {
   if (schema['x-dateTime'] && typeof value === 'string') {
     const parsed = parseOffsetDateTime(value);
     if (!parsed) return [];
-    return [`Instant: ${formatInstant(parsed.epochMs)} · local: ${formatInstant(parsed.epochMs, localOffsetMinutes(parsed.epochMs))}`];
+    return [instantLine(parsed.epochMs)];
   }
   if (schema['x-epochMillis'] && typeof value === 'number' && Number.isFinite(value)) {
-    return [`Instant: ${formatInstant(value)} · local: ${formatInstant(value, localOffsetMinutes(value))}`];
+    return [instantLine(value)];
   }
   return [];
+}
+
+/** The instant in UTC, and in this machine's time zone when that is not UTC. */
+function instantLine(epochMs: number): string {
+  const offset = localOffsetMinutes(epochMs);
+  return `Instant: ${formatInstant(epochMs)}${offset === 0 ? '' : ` · your time: ${formatInstant(epochMs, offset)}`}`;
 }
 
 /** The offset of this machine's time zone at that instant (DST-aware). */
@@ -45,7 +51,7 @@ export function hoverContent(name: string, schema: CouponSchema, value?: unknown
   if (enums.length) lines.push(...enums, '');
   if (schema['x-unlimitedValue'] !== undefined) lines.push(`\`${schema['x-unlimitedValue']}\` means unlimited.`, '');
   if (schema.default !== undefined) lines.push(`Default: \`${JSON.stringify(schema.default)}\``, '');
-  if (schema.examples?.length) lines.push(`Example: \`${JSON.stringify(schema.examples[0])}\``, '');
+  if (schema.examples?.length && !description?.includes('Example')) lines.push(`Example: \`${JSON.stringify(schema.examples[0])}\``, '');
   if (schema.readOnly) lines.push('_Set by the server: leave it out of requests._', '');
   if (schema['x-inferred']) lines.push(`_Inferred, not documented: ${schema['x-inferred']}_`, '');
   if (hasValue) {

@@ -104,7 +104,8 @@ function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagno
               .map((key) => findProperty(node, key)?.valueNode)
               .find((found): found is ASTNode => found !== undefined)
           : undefined;
-      const what = missingSchema?.description ? ` (${missingSchema.description.replace(/\.$/, '')})` : '';
+      const description = missingSchema?.description?.replace(/\.$/, '');
+      const what = description ? ` (${description.charAt(0).toLowerCase()}${description.slice(1)})` : '';
       const message = errorMessage ?? `Add the required field "${missing}"${what}.`;
       return createDiagnostic(document, trigger ?? objectAnchor(node), code ?? 'missing-property', message);
     }
