@@ -80,12 +80,13 @@ export function updateCouponDocument(previous: CouponDocument, textDocument: Tex
   const text = textDocument.getText();
   const root = previous.root;
   const reusable = root && previous.syntaxErrors.length === 0 && !(previous.jsonDocument as JSONDocumentInternals).comments?.length;
-  if (!reusable || text === previous.text) return reusable ? { ...previous, textDocument, text } : parseCouponDocument(textDocument);
+  if (!reusable) return parseCouponDocument(textDocument);
+  if (text === previous.text) return { ...previous, textDocument };
   const { start, oldEnd, newEnd } = changedSpan(previous.text, text);
   const delta = newEnd - oldEnd;
   const node = previous.jsonDocument.getNodeFromOffset(start, true);
   if (!node || !updateToken(node, text, start, oldEnd, delta)) return parseCouponDocument(textDocument);
   shiftOffsets(root, start, oldEnd, delta);
   // An edited key may have renamed (or restored) "CouponSeriesV2".
-  return { ...previous, textDocument, text, series: seriesObject(root) };
+  return { ...previous, textDocument, text, value: undefined, series: seriesObject(root) };
 }

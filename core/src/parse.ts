@@ -13,6 +13,7 @@ import {
   Range,
   TextDocument,
 } from 'vscode-json-languageservice';
+import { buildTreeOfValidJson } from './fastParse';
 import { SERIES_KEY } from './schema';
 
 /** What one parse of one document version yields. */
@@ -24,6 +25,8 @@ export interface CouponDocument {
   readonly root: ASTNode | undefined;
   /** The `CouponSeriesV2` object, when the root is an object holding one. */
   readonly series: ObjectASTNode | undefined;
+  /** The text's JSON.parse value when it is valid JSON (parsing picks a parser by it). */
+  readonly value?: unknown;
   /** Syntax problems found by the parser (the tree is still built, with recovery). */
   readonly syntaxErrors: readonly Diagnostic[];
 }
@@ -71,9 +74,12 @@ export function parseCouponDocument(textDocument: TextDocument): CouponDocument 
     const error = Diagnostic.create(Range.create(at, at), `The JSON is nested more than ${MAX_NESTING_DEPTH} levels deep; a coupon series never is`);
     return { textDocument, text, jsonDocument: parser.newJSONDocument(undefined, [error]), root: undefined, series: undefined, syntaxErrors: [error] };
   }
-  const jsonDocument = parser.parseJSONDocument(textDocument);
+  const value = jsonValue(text);
+  const fastRoot = value === undefined ? undefined : buildTreeOfValidJson(text);
+  const jsonDocument = fastRoot ? parser.newJSONDocument(fastRoot, []) : parser.parseJSONDocument(textDocument);
   const root = jsonDocument.root;
   return {
+    value,
     textDocument,
     text,
     jsonDocument,
@@ -87,6 +93,15 @@ export function parseCouponDocument(textDocument: TextDocument): CouponDocument 
 export function seriesObject(root: ASTNode | undefined): ObjectASTNode | undefined {
   const value = root?.type === 'object' ? findProperty(root, SERIES_KEY)?.valueNode : undefined;
   return value?.type === 'object' ? value : undefined;
+}
+
+/** JSON.parse's value, or undefined for text that is not strict JSON (then the recovering parser runs). */
+function jsonValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Convenience for callers holding plain text (CLI, sandbox, tests). */

@@ -26,6 +26,7 @@ function syntaxDiagnostics(document: CouponDocument): Diagnostic[] {
 
 /** The document's value: JSON.parse is several times faster than walking the tree, and agrees with it on valid JSON. */
 function documentValue(document: CouponDocument): unknown {
+  if (document.value !== undefined) return document.value;
   if (document.syntaxErrors.length === 0) {
     try {
       return JSON.parse(document.text);

@@ -22,7 +22,7 @@ test('the built-in Local sandbox environment and the regional presets', () => {
     assert.ok(hosts.includes(host), host);
   }
   assert.equal(SETTINGS_SECTION, 'couponSeries');
-  assert.deepEqual(Object.values(SETTING_KEYS), ['environments', 'activeEnvironment', 'requestTimeoutSeconds', 'confirmBeforeSending', 'extraCaCertificates']);
+  assert.deepEqual(Object.values(SETTING_KEYS), ['environments', 'activeEnvironment', 'requestTimeoutSeconds', 'confirmBeforeSending', 'extraCaCertificates', 'sandboxPort']);
 });
 
 test('parseEnvironments accepts valid entries and trims them', () => {
@@ -82,7 +82,7 @@ test('environmentKey: same credentials place whatever the host spelling or displ
 
 test('parseSettings: defaults, valid values, and problems falling back to defaults', () => {
   assert.deepEqual(parseSettings(() => undefined), {
-    settings: { environments: [], activeEnvironment: LOCAL_SANDBOX_NAME, requestTimeoutSeconds: 30, confirmBeforeSending: true, extraCaCertificates: [] },
+    settings: { environments: [], activeEnvironment: LOCAL_SANDBOX_NAME, requestTimeoutSeconds: 30, confirmBeforeSending: true, extraCaCertificates: [], sandboxPort: DEFAULT_SANDBOX_PORT },
     problems: [],
   });
   const values: Record<string, unknown> = {
@@ -91,6 +91,7 @@ test('parseSettings: defaults, valid values, and problems falling back to defaul
     requestTimeoutSeconds: 10,
     confirmBeforeSending: false,
     extraCaCertificates: ['/etc/ssl/corp.pem'],
+    sandboxPort: 4000,
   };
   const valid = parseSettings((key) => values[key]);
   assert.deepEqual(valid.problems, []);
@@ -98,10 +99,12 @@ test('parseSettings: defaults, valid values, and problems falling back to defaul
   assert.equal(valid.settings.requestTimeoutSeconds, 10);
   assert.equal(valid.settings.confirmBeforeSending, false);
   assert.deepEqual(valid.settings.extraCaCertificates, ['/etc/ssl/corp.pem']);
+  assert.equal(valid.settings.sandboxPort, 4000);
 
-  const wrong: Record<string, unknown> = { activeEnvironment: 3, requestTimeoutSeconds: -1, confirmBeforeSending: 'yes', extraCaCertificates: '/one.pem' };
+  const wrong: Record<string, unknown> = { activeEnvironment: 3, requestTimeoutSeconds: -1, confirmBeforeSending: 'yes', extraCaCertificates: '/one.pem', sandboxPort: 70000 };
   const parsed = parseSettings((key) => wrong[key]);
-  assert.equal(parsed.problems.length, 4);
+  assert.equal(parsed.problems.length, 5);
+  assert.equal(parsed.settings.sandboxPort, DEFAULT_SANDBOX_PORT);
   assert.match(parsed.problems.join('\n'), /couponSeries\.requestTimeoutSeconds must be a number of seconds between 1 and 600/);
   assert.equal(parsed.settings.requestTimeoutSeconds, 30);
   assert.equal(parsed.settings.confirmBeforeSending, true);
