@@ -4,12 +4,12 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { CouponServerInitializationOptions, FILE_SUFFIX, LANGUAGE_ID } from '../../core/src/protocol';
+import { CouponServerInitializationOptions, FILE_SUFFIX, LANGUAGE_ID, SERVER_NODE_FLAGS } from '../../core/src/protocol';
 
 export async function startClient(context: vscode.ExtensionContext, serverModule: string): Promise<LanguageClient> {
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6011'] } },
   };
   const initializationOptions: CouponServerInitializationOptions = { snippetsContributedByClient: true };
   const clientOptions: LanguageClientOptions = {

@@ -8,7 +8,7 @@
  */
 import { ASTNode, TextDocument } from 'vscode-json-languageservice';
 import { changedSpan } from './edits';
-import { CouponDocument, parseCouponDocument, seriesObject } from './parse';
+import { CouponDocument, parseCouponDocument, pathOf, seriesObject } from './parse';
 
 interface MutableNode {
   offset: number;
@@ -54,21 +54,41 @@ function updateToken(node: ASTNode, newText: string, start: number, oldEnd: numb
   return false;
 }
 
-function shiftOffsets(root: ASTNode, start: number, oldEnd: number, delta: number): void {
-  const stack: ASTNode[] = [root];
-  while (stack.length) {
-    const node = stack.pop() as ASTNode;
-    const mutable = node as unknown as MutableNode;
-    if (node.offset >= oldEnd && node.offset > start) {
-      mutable.offset += delta;
-    } else if (node.offset <= start && node.offset + node.length >= oldEnd) {
-      mutable.length += delta;
-    } else {
-      continue; // Entirely before the edit: nothing inside it moves.
-    }
-    if (node.type === 'property' && node.colonOffset !== undefined && node.colonOffset >= oldEnd) mutable.colonOffset = node.colonOffset + delta;
-    if (node.children) for (const child of node.children) stack.push(child);
+/** Moves everything after the edit by `delta` and grows what contains it (recursive: nesting is bounded by MAX_NESTING_DEPTH). */
+function shiftOffsets(node: ASTNode, start: number, oldEnd: number, delta: number): void {
+  const mutable = node as unknown as MutableNode;
+  if (node.offset >= oldEnd && node.offset > start) {
+    mutable.offset += delta;
+  } else if (node.offset <= start && node.offset + node.length >= oldEnd) {
+    mutable.length += delta;
+  } else {
+    return; // Entirely before the edit: nothing inside it moves.
   }
+  if (node.type === 'property') {
+    if (node.colonOffset !== undefined && node.colonOffset >= oldEnd) mutable.colonOffset = node.colonOffset + delta;
+    shiftOffsets(node.keyNode, start, oldEnd, delta);
+    if (node.valueNode) shiftOffsets(node.valueNode, start, oldEnd, delta);
+  } else if (node.type === 'object') {
+    for (const property of node.properties) shiftOffsets(property, start, oldEnd, delta);
+  } else if (node.type === 'array') {
+    for (const item of node.items) shiftOffsets(item, start, oldEnd, delta);
+  }
+}
+
+/**
+ * The document's value with the edited token's new value in place, so typing
+ * never re-runs JSON.parse on the whole text; undefined (recomputed on demand)
+ * when a key was edited.
+ */
+function updatedValue(value: unknown, node: ASTNode): unknown {
+  if (value === undefined || (node.parent?.type === 'property' && node.parent.keyNode === node)) return undefined;
+  const path = pathOf(node);
+  if (path.length === 0) return node.value;
+  if (path.includes('__proto__')) return undefined; // Assignment would not set an own property.
+  let container = value as Record<string | number, unknown>;
+  for (const segment of path.slice(0, -1)) container = container[segment] as Record<string | number, unknown>;
+  container[path[path.length - 1]] = node.value;
+  return value;
 }
 
 /**
@@ -88,5 +108,5 @@ export function updateCouponDocument(previous: CouponDocument, textDocument: Tex
   if (!node || !updateToken(node, text, start, oldEnd, delta)) return parseCouponDocument(textDocument);
   shiftOffsets(root, start, oldEnd, delta);
   // An edited key may have renamed (or restored) "CouponSeriesV2".
-  return { ...previous, textDocument, text, value: undefined, series: seriesObject(root) };
+  return { ...previous, textDocument, text, value: updatedValue(previous.value, node), series: seriesObject(root) };
 }

@@ -6,6 +6,7 @@ import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
+import { SERVER_NODE_FLAGS } from '../../core/src/protocol';
 import { REPO_ROOT } from './testUtil';
 
 export const SERVER_MODULE = path.join(REPO_ROOT, 'dist', 'server.js');
@@ -27,8 +28,15 @@ export interface LspSession {
   stop(): Promise<void>;
 }
 
-export async function startLanguageServer(initializationOptions: unknown = undefined): Promise<LspSession> {
-  const child = spawn(process.execPath, [SERVER_MODULE, '--stdio'], { stdio: 'pipe' });
+export interface ServerProcessOptions {
+  initializationOptions?: unknown;
+  /** Node flags; by default the ones the extension starts the server with. */
+  nodeFlags?: readonly string[];
+}
+
+export async function startLanguageServer(options: ServerProcessOptions = {}): Promise<LspSession> {
+  const { initializationOptions, nodeFlags = SERVER_NODE_FLAGS } = options;
+  const child = spawn(process.execPath, [...nodeFlags, SERVER_MODULE, '--stdio'], { stdio: 'pipe' });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const versions = new Map<string, number>();
   const latest = new Map<string, PublishDiagnosticsParams>();
