@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SERVER_NODE_FLAGS } from '../core/src/protocol';
+import { benchCliValidate } from './benchCli';
 import { LspSession, startLanguageServer } from '../test/support/lspProcess';
 import { positionAt, REPO_ROOT } from '../test/support/testUtil';
 
@@ -107,7 +108,9 @@ async function measure(label: string, text: string, rounds: number): Promise<voi
 }
 
 async function main(): Promise<void> {
-  console.log(`Coupon Series language server benchmark (node ${process.version}, ${ROUNDS} rounds)`);
+  console.log(`Coupon Series benchmark (node ${process.version}, ${ROUNDS} rounds)`);
+  console.log('\ncoupon validate (CLI)');
+  for (const line of await benchCliValidate()) console.log(`  ${line}`);
   const vendor = readFileSync(path.join(REPO_ROOT, 'test/fixtures/valid/vendor-example.coupon.json'), 'utf8');
   await measure('vendor example', vendor, ROUNDS);
   const big = bigSeriesText(50_000);

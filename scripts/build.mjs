@@ -1,7 +1,6 @@
 // Bundles the extension, the language server and the command-line tool into dist/.
 // `--watch` rebuilds on change; `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -22,7 +21,7 @@ const common = {
 const builds = [
   { ...common, entryPoints: { extension: 'client/src/node/extensionMain.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { server: 'server/src/node/serverMain.ts' }, outdir: 'dist' },
-  ...(existsSync('cli/src/cli.ts') ? [{ ...common, entryPoints: { cli: 'cli/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }] : []),
+  { ...common, entryPoints: { cli: 'cli/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
 
 if (watch) {

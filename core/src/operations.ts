@@ -6,7 +6,7 @@
  * on any failure (the caller writes the returned text only on success).
  */
 import { Diagnostic } from 'vscode-json-languageservice';
-import { CallOptions, CouponApiClient, CouponSeries, ServerCouponSeries } from './api/client';
+import { CallOptions, CouponApiClient, CouponSeries, CouponSeriesRequest, ServerCouponSeries } from './api/client';
 import { compareWithServer, requestFields, SeriesComparison, SERVER_ASSIGNED_FIELDS, seriesFromServer, writeServerIds } from './series';
 import { SERIES_KEY } from './schema';
 import { ValidationOptions, validateCouponSeries } from './validate';
@@ -55,11 +55,20 @@ export function seriesId(text: string): number | undefined {
   }
 }
 
-/** The body of a create: request fields only (the server assigns id, seriesCode and orgId). */
-function createBody(series: CouponSeries): { CouponSeriesV2: CouponSeries } {
+/**
+ * The body of a create: the request fields only. Server-owned response fields
+ * (a warning in the editor) are left out, and so are id, seriesCode and orgId,
+ * which the server assigns.
+ */
+export function createRequestBody(series: CouponSeries): CouponSeriesRequest {
   const fields = requestFields(series);
   for (const name of SERVER_ASSIGNED_FIELDS) delete fields[name];
   return { CouponSeriesV2: fields };
+}
+
+/** The body of an update: the request fields with id and seriesCode (update's mandatory list). */
+export function updateRequestBody(series: CouponSeries): CouponSeriesRequest {
+  return { CouponSeriesV2: requestFields(series) };
 }
 
 export interface SendResult {
@@ -75,7 +84,7 @@ export async function createSeriesFromFile(client: CouponApiClient, text: string
   if (typeof series.id === 'number') {
     throw new SeriesFileProblem(`This file already holds series ${series.id}: creating it again would make a duplicate. Use Update instead.`, 'already-created');
   }
-  const server = await client.createSeries(createBody(series), options);
+  const server = await client.createSeries(createRequestBody(series), options);
   return { server, text: writeServerIds(text, { id: server.id, seriesCode: server.seriesCode, orgId: server.orgId }), warnings };
 }
 
@@ -85,7 +94,7 @@ export async function updateSeriesFromFile(client: CouponApiClient, text: string
   if (typeof series.id !== 'number') {
     throw new SeriesFileProblem('This file has no "id" yet: the series has not been created on a server. Use Create instead.', 'not-created');
   }
-  const server = await client.updateSeries(series.id, { CouponSeriesV2: requestFields(series) }, options);
+  const server = await client.updateSeries(series.id, updateRequestBody(series), options);
   return { server, text, warnings };
 }
 

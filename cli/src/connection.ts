@@ -1,0 +1,267 @@
+/**
+ * Where API commands send and as whom: `--host URL --auth basic|oauth`, or
+ * `--env NAME` from the workspace's `.vscode/settings.json` (the setting the
+ * extension reads, plus the built-in "Local sandbox"). Secrets come only from
+ * environment variables; proxies from the standard variables; extra CAs from
+ * `--ca` and the `extraCaCertificates` setting.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
+import type { Dispatcher } from 'undici';
+import {
+  basicAuthorization,
+  checkBaseUrl,
+  CouponApiClient,
+  createCouponApiClient,
+  createDispatcher,
+  CouponApiError,
+  credentialsFor,
+  ServerCouponSeries,
+  proxyFromEnvironment,
+  SecretScrubber,
+} from '../../core/src/api';
+import {
+  allEnvironments,
+  AuthKind,
+  DEFAULT_REQUEST_TIMEOUT_SECONDS,
+  Environment,
+  findEnvironment,
+  LOCAL_SANDBOX_NAME,
+  parseSettings,
+  SETTINGS_SECTION,
+} from '../../core/src/environments';
+import { SANDBOX_PASSWORD, SANDBOX_USERNAME } from '../../core/src/sandbox';
+import { listOption, numberOption, OptionSpec, ParsedArgs, stringOption, UsageError, flag } from './args';
+import { CliFailure, CommandContext } from './command';
+
+export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
+  { name: 'env', type: 'string', value: 'NAME', description: `An environment from .vscode/settings.json (${SETTINGS_SECTION}.environments), or "${LOCAL_SANDBOX_NAME}".` },
+  { name: 'host', type: 'string', value: 'URL', description: 'The API host (https://, or http:// to loopback only), instead of --env.' },
+  { name: 'auth', type: 'string', value: 'KIND', choices: ['basic', 'oauth'], description: 'How to authenticate with --host (inferred when only one kind of credentials is set).' },
+  { name: 'timeout', type: 'string', value: 'SECONDS', description: 'Per-request timeout (default: the setting, else 30).' },
+  { name: 'ca', type: 'list', value: 'FILE', description: 'Extra CA certificate (PEM) to trust, e.g. a corporate proxy\'s.' },
+  { name: 'verbose', type: 'boolean', description: 'Log every request and response on stderr (credentials redacted).' },
+];
+
+/** Details for each API command's help: where secrets go. */
+export const CONNECTION_HELP: readonly string[] = [
+  'Credentials come only from environment variables, never from flags:',
+  '  basic: CAPILLARY_USERNAME and CAPILLARY_PASSWORD (the plain password; it is sent MD5-hashed)',
+  '  oauth: CAPILLARY_CLIENT_KEY and CAPILLARY_CLIENT_SECRET',
+  `With --env "${LOCAL_SANDBOX_NAME}" the sandbox's demo credentials are used when none are set.`,
+  'Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Extra CAs: NODE_EXTRA_CA_CERTS or --ca FILE.',
+];
+
+/**
+ * GET one series. A failure becomes a `CliFailure` with `exitCode`, after the
+ * JSON result `{ok: false, ...about, error}` when `json`.
+ */
+export async function fetchSeries(
+  connection: Connection,
+  id: number,
+  report: { context: CommandContext; json: boolean; about: Record<string, unknown>; exitCode: number },
+): Promise<ServerCouponSeries> {
+  try {
+    const found = await connection.client.getSeries(id);
+    return found.find((candidate) => candidate.id === id) ?? found[0];
+  } catch (caught) {
+    if (!(caught instanceof CouponApiError)) throw caught;
+    const error = apiFailure(caught);
+    if (report.json) report.context.output.json({ ok: false, ...report.about, error });
+    throw new CliFailure(error.message, report.exitCode);
+  }
+}
+
+export const SETTINGS_FILE = path.join('.vscode', 'settings.json');
+
+/** An API failure as the CLI reports it: the client's message plus the flag that helps here, for text and `--json`. */
+export interface ApiFailure {
+  kind: string;
+  message: string;
+  status?: number;
+}
+
+/** The client's messages name editor settings and commands; add what to do from a terminal. */
+const CLI_HINTS: Partial<Record<CouponApiError['kind'], string>> = {
+  timeout: '(coupon: --timeout SECONDS)',
+  'connection-refused': '(coupon: start one with coupon sandbox)',
+  tls: '(coupon: --ca FILE or NODE_EXTRA_CA_CERTS)',
+};
+
+export function apiFailure(error: unknown): ApiFailure {
+  if (!(error instanceof CouponApiError)) return { kind: 'network', message: error instanceof Error ? error.message : String(error) };
+  let hint = CLI_HINTS[error.kind];
+  if (error.kind === 'connection-refused' && !/sandbox/i.test(error.message)) hint = undefined;
+  return { kind: error.kind, message: hint ? `${error.message} ${hint}` : error.message, ...(error.status ? { status: error.status } : {}) };
+}
+
+export interface Connection {
+  client: CouponApiClient;
+  /** The environment's name ("EU production") or the host. */
+  name: string;
+  close(): Promise<void>;
+}
+
+function variable(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+interface WorkspaceSettings {
+  read(key: string): unknown;
+  problems: string[];
+}
+
+/** `.vscode/settings.json` of `folder` (JSONC): `couponSeries.<key>` flat, as VS Code writes it, or nested. */
+export function readWorkspaceSettings(folder: string): WorkspaceSettings {
+  const file = path.join(folder, SETTINGS_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { read: () => undefined, problems: [] };
+  }
+  const errors: ParseError[] = [];
+  const root: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const problems = errors.slice(0, 3).map((error) => `${SETTINGS_FILE}: ${printParseErrorCode(error.error)} at offset ${error.offset}`);
+  const settings = typeof root === 'object' && root !== null && !Array.isArray(root) ? (root as Record<string, unknown>) : {};
+  const nested = settings[SETTINGS_SECTION];
+  return {
+    read(key) {
+      const flat = settings[`${SETTINGS_SECTION}.${key}`];
+      if (flat !== undefined) return flat;
+      return typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>)[key] : undefined;
+    },
+    problems,
+  };
+}
+
+interface Target {
+  environment: Environment;
+  timeoutSeconds: number;
+  caFiles: string[];
+}
+
+function targetFromSettings(name: string, context: CommandContext): Target {
+  const { cwd } = context.io;
+  const workspace = readWorkspaceSettings(cwd);
+  const { settings, problems } = parseSettings(workspace.read);
+  const environments = allEnvironments(settings.environments, settings.sandboxPort);
+  const environment = findEnvironment(environments, name);
+  for (const problem of [...workspace.problems, ...problems]) context.output.warn(problem);
+  if (!environment) {
+    throw new UsageError(
+      `no environment "${name}" in ${SETTINGS_FILE} of ${cwd} (setting ${SETTINGS_SECTION}.environments); known: ${environments.map((known) => `"${known.name}"`).join(', ')}`,
+    );
+  }
+  return { environment, timeoutSeconds: settings.requestTimeoutSeconds, caFiles: settings.extraCaCertificates.map((file) => path.resolve(cwd, file)) };
+}
+
+function inferAuth(env: NodeJS.ProcessEnv): AuthKind {
+  const basic = variable(env, 'CAPILLARY_USERNAME') !== undefined || variable(env, 'CAPILLARY_PASSWORD') !== undefined;
+  const oauth = variable(env, 'CAPILLARY_CLIENT_KEY') !== undefined || variable(env, 'CAPILLARY_CLIENT_SECRET') !== undefined;
+  if (basic !== oauth) return basic ? 'basic' : 'oauth';
+  throw new UsageError(
+    basic
+      ? '--auth basic or --auth oauth is needed: both CAPILLARY_USERNAME/PASSWORD and CAPILLARY_CLIENT_KEY/SECRET are set'
+      : '--host needs credentials: set CAPILLARY_USERNAME and CAPILLARY_PASSWORD (basic) or CAPILLARY_CLIENT_KEY and CAPILLARY_CLIENT_SECRET (oauth)',
+  );
+}
+
+function targetFromHost(host: string, args: ParsedArgs, env: NodeJS.ProcessEnv): Target {
+  const checked = checkBaseUrl(host);
+  if (!checked.ok) throw new UsageError(`--host: ${checked.problem}`);
+  const auth = (stringOption(args, 'auth') as AuthKind | undefined) ?? inferAuth(env);
+  return { environment: { name: checked.url.host, host, auth }, timeoutSeconds: DEFAULT_REQUEST_TIMEOUT_SECONDS, caFiles: [] };
+}
+
+/** The secret and the principal (username or client key) for the environment, from the variables. */
+function credentialsOf(environment: Environment, env: NodeJS.ProcessEnv) {
+  const sandboxDefaults = environment.name === LOCAL_SANDBOX_NAME;
+  if (environment.auth === 'basic') {
+    let username = variable(env, 'CAPILLARY_USERNAME') ?? environment.username;
+    let password = variable(env, 'CAPILLARY_PASSWORD');
+    if (sandboxDefaults && password === undefined) {
+      username ??= SANDBOX_USERNAME;
+      password = SANDBOX_PASSWORD;
+    }
+    if (!username || password === undefined) {
+      throw new UsageError(`basic auth to ${environment.name} needs ${username ? '' : 'CAPILLARY_USERNAME and '}CAPILLARY_PASSWORD in the environment (the plain password: the tool hashes it)`);
+    }
+    return credentialsFor({ ...environment, username }, password);
+  }
+  const clientKey = variable(env, 'CAPILLARY_CLIENT_KEY') ?? environment.clientKey;
+  const secret = variable(env, 'CAPILLARY_CLIENT_SECRET');
+  if (!clientKey || secret === undefined) {
+    throw new UsageError(`oauth to ${environment.name} needs ${clientKey ? '' : 'CAPILLARY_CLIENT_KEY and '}CAPILLARY_CLIENT_SECRET in the environment`);
+  }
+  return credentialsFor({ ...environment, clientKey }, secret);
+}
+
+function readCertificates(files: readonly string[], env: NodeJS.ProcessEnv, cwd: string): string[] {
+  if (files.length === 0) return [];
+  // Passing CAs replaces Node's own list (NODE_EXTRA_CA_CERTS included): keep that file's certificates too.
+  const nodeExtra = variable(env, 'NODE_EXTRA_CA_CERTS');
+  return [...files, ...(nodeExtra ? [nodeExtra] : [])].map((file) => {
+    try {
+      return readFileSync(path.resolve(cwd, file), 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read the CA certificate file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  });
+}
+
+/**
+ * Resolves the target and credentials (bad usage throws `UsageError`, before
+ * anything is sent), and registers every secret with the output's scrubber.
+ */
+export function connect(args: ParsedArgs, context: CommandContext): Connection {
+  const { env, cwd } = context.io;
+  const envName = stringOption(args, 'env');
+  const host = stringOption(args, 'host');
+  if (envName !== undefined && host !== undefined) throw new UsageError('give either --env NAME or --host URL, not both');
+  if (envName === undefined && host === undefined) {
+    throw new UsageError(`say where to send: --env NAME (from ${SETTINGS_FILE}, or "${LOCAL_SANDBOX_NAME}") or --host URL [--auth basic|oauth]`);
+  }
+  if (envName !== undefined && stringOption(args, 'auth') !== undefined) throw new UsageError('--auth goes with --host; an environment from --env has its own auth kind');
+  const target = envName !== undefined ? targetFromSettings(envName, context) : targetFromHost(host as string, args, env);
+  const timeoutSeconds = numberOption(args, 'timeout', { min: 1, max: 600 }) ?? target.timeoutSeconds;
+  const credentials = credentialsOf(target.environment, env);
+
+  const scrubber = new SecretScrubber();
+  if (credentials.kind === 'basic') {
+    scrubber.add(variable(env, 'CAPILLARY_PASSWORD'));
+    scrubber.add(credentials.passwordMd5);
+    scrubber.add(basicAuthorization(credentials.username, credentials.passwordMd5).slice('Basic '.length));
+  } else {
+    scrubber.add(credentials.clientSecret);
+  }
+  context.output.setFilter((text) => scrubber.scrub(text));
+
+  const baseUrl = checkBaseUrl(target.environment.host);
+  const proxyUrl = baseUrl.ok ? proxyFromEnvironment(env, baseUrl.url) : undefined;
+  const certificates = readCertificates([...listOption(args, 'ca'), ...target.caFiles], env, cwd);
+  let dispatcher: Dispatcher | undefined;
+  if (proxyUrl || certificates.length > 0) {
+    dispatcher = createDispatcher({ strictSSL: true, ...(proxyUrl ? { proxyUrl } : {}), ...(certificates.length > 0 ? { extraCaCertificates: certificates } : {}) });
+  }
+  const verbose = flag(args, 'verbose');
+  const client = createCouponApiClient({
+    baseUrl: target.environment.host,
+    credentials,
+    timeoutMs: timeoutSeconds * 1000,
+    environmentName: target.environment.name,
+    ...(dispatcher ? { dispatcher } : {}),
+    ...(target.environment.attribution ? { attribution: target.environment.attribution } : {}),
+    ...(verbose ? { log: (line: string) => context.output.err(`coupon: ${line}`) } : {}),
+  });
+  if (verbose && proxyUrl) context.output.err(`coupon: via proxy ${proxyUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
+  return {
+    client,
+    name: target.environment.name,
+    async close() {
+      await dispatcher?.close();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Where the CLI writes: stdout for results, stderr for progress, summaries
+ * and errors; colour only when stdout is a terminal and NO_COLOR is unset.
+ * Diagnostics are printed like a compiler's: `file:line:col: severity code message`.
+ */
+import type { Diagnostic } from 'vscode-json-languageservice';
+
+export interface OutStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliIo {
+  stdout: OutStream;
+  stderr: OutStream;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Stops a foreground command (`coupon sandbox`); SIGINT/SIGTERM when absent. */
+  signal?: AbortSignal;
+}
+
+const STYLES = { red: 31, green: 32, yellow: 33, cyan: 36, bold: 1, dim: 2 } as const;
+export type Style = keyof typeof STYLES;
+
+export class Output {
+  readonly color: boolean;
+  /** Applied to every line written (removes secrets in API commands). */
+  private filter: (text: string) => string = (text) => text;
+
+  constructor(readonly io: CliIo) {
+    const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
+    this.color = io.stdout.isTTY === true && !noColor;
+  }
+
+  setFilter(filter: (text: string) => string): void {
+    this.filter = filter;
+  }
+
+  paint(style: Style, text: string): string {
+    return this.color ? `\u001b[${STYLES[style]}m${text}\u001b[0m` : text;
+  }
+
+  /** One line (or several) on stdout. */
+  out(text: string): void {
+    this.io.stdout.write(`${this.filter(text)}\n`);
+  }
+
+  /** One line on stderr. */
+  err(text: string): void {
+    this.io.stderr.write(`${this.filter(text)}\n`);
+  }
+
+  /** `coupon: error: ...`: the one-line form of every failure. */
+  error(message: string): void {
+    this.err(`coupon: error: ${message}`);
+  }
+
+  warn(message: string): void {
+    this.err(`coupon: warning: ${message}`);
+  }
+
+  /** A JSON result on stdout (pretty, one document). */
+  json(value: unknown): void {
+    this.out(JSON.stringify(value, null, 2));
+  }
+
+  /** Progress for batches on stderr: a rewritten line on a terminal, nothing otherwise. */
+  progress(text: string): void {
+    if (this.io.stderr.isTTY) this.io.stderr.write(`\r\u001b[2K${text}`);
+  }
+
+  clearProgress(): void {
+    if (this.io.stderr.isTTY) this.io.stderr.write('\r\u001b[2K');
+  }
+}
+
+/** The text of a diagnostic's message (LSP 3.18 allows markup; ours are plain strings). */
+export function messageOf(diagnostic: Diagnostic): string {
+  return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
+}
+
+export type SeverityName = 'error' | 'warning' | 'info' | 'hint';
+
+export function severityName(diagnostic: Diagnostic): SeverityName {
+  switch (diagnostic.severity) {
+    case 1:
+      return 'error';
+    case 2:
+      return 'warning';
+    case 3:
+      return 'info';
+    default:
+      return 'hint';
+  }
+}
+
+/** A diagnostic for `--format json`: 1-based positions for people, the LSP range (0-based) for tools. */
+export interface JsonDiagnostic {
+  severity: SeverityName;
+  code: string;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  range: Diagnostic['range'];
+}
+
+export function jsonDiagnostic(diagnostic: Diagnostic): JsonDiagnostic {
+  const { start, end } = diagnostic.range;
+  return {
+    severity: severityName(diagnostic),
+    code: String(diagnostic.code ?? ''),
+    message: messageOf(diagnostic),
+    line: start.line + 1,
+    column: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+    range: diagnostic.range,
+  };
+}
+
+/** `path:line:col: severity code message`. */
+export function formatDiagnostic(output: Output, file: string, diagnostic: Diagnostic): string {
+  const { line, character } = diagnostic.range.start;
+  const severity = severityName(diagnostic);
+  const painted = output.paint(severity === 'error' ? 'red' : severity === 'warning' ? 'yellow' : 'cyan', severity);
+  return `${output.paint('bold', `${file}:${line + 1}:${character + 1}`)}: ${painted} ${output.paint('dim', String(diagnostic.code ?? ''))} ${messageOf(diagnostic)}`;
+}
+
+export function countSeverities(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {
+  let errors = 0;
+  let warnings = 0;
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.severity === 1) errors++;
+    else if (diagnostic.severity === 2) warnings++;
+  }
+  return { errors, warnings };
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** `3 files, 1 error, 2 warnings`. */
+export function summaryLine(files: number, errors: number, warnings: number): string {
+  return `${plural(files, 'file')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
