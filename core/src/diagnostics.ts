@@ -45,6 +45,9 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   const lower = input.toLowerCase();
   const exactIgnoringCase = candidates.find((candidate) => candidate.toLowerCase() === lower);
   if (exactIgnoringCase) return exactIgnoringCase;
+  // "PERCENT" for "PERC", "SKU_ID" for "SKU": a known value spelled out further.
+  const prefixOfInput = candidates.find((candidate) => candidate.length >= 3 && lower.startsWith(candidate.toLowerCase()));
+  if (prefixOfInput) return prefixOfInput;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
