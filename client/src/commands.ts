@@ -94,21 +94,20 @@ export function registerCommands(context: vscode.ExtensionContext, environments:
         return run(controller.signal);
       });
     } catch (error) {
-      if (!(await handle?.(error))) await reportFailure(error);
+      if (!(await handle?.(error))) reportFailure(error);
       return undefined;
     }
   }
 
-  async function reportFailure(error: unknown): Promise<void> {
+  /** Shows the failure without waiting for the notification to be dismissed, so the command itself completes. */
+  function reportFailure(error: unknown): void {
     if (error instanceof SeriesFileProblem && error.kind === 'invalid') {
-      const pick = await vscode.window.showErrorMessage(error.message, 'Show Problems');
-      if (pick) await vscode.commands.executeCommand('workbench.actions.view.problems');
+      void vscode.window.showErrorMessage(error.message, 'Show Problems').then((pick) => pick && vscode.commands.executeCommand('workbench.actions.view.problems'));
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
     log.error(message);
-    const pick = await vscode.window.showErrorMessage(message, 'Show Log');
-    if (pick) log.show(true);
+    void vscode.window.showErrorMessage(message, 'Show Log').then((pick) => pick && log.show(true));
   }
 
   /** Writes the new text into the document with one minimal edit, then saves. */
@@ -157,8 +156,7 @@ export function registerCommands(context: vscode.ExtensionContext, environments:
     const offerCreate = async (error: unknown): Promise<boolean> => {
       if (!(error instanceof CouponApiError && error.kind === 'not-found')) return false;
       log.error(error.message);
-      const pick = await vscode.window.showErrorMessage(`${error.message} Create it as a new series instead?`, 'Create on Server');
-      if (pick) await createReplacingId(document);
+      void vscode.window.showErrorMessage(`${error.message} Create it as a new series instead?`, 'Create on Server').then((pick) => pick && createReplacingId(document));
       return true;
     };
     const result = await withRequest(`Updating coupon series on ${environment.name}…`, (signal) => updateSeriesFromFile(client, document.getText(), { signal }), offerCreate);
@@ -299,7 +297,7 @@ export function registerCommands(context: vscode.ExtensionContext, environments:
       const url = await environments.sandbox.ensureRunning(environments.settings().sandboxPort);
       void vscode.window.showInformationMessage(`Local sandbox running at ${url} (user ${SANDBOX_USERNAME}, password ${SANDBOX_PASSWORD}).`);
     } catch (error) {
-      await reportFailure(error);
+      reportFailure(error);
     }
   }
 

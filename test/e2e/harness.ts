@@ -101,6 +101,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for code-server to answer (ms, default 60 s). */
   startTimeout?: number;
+  /** Port on 127.0.0.1 (default: a free one). */
+  port?: number;
 }
 
 export interface CodeServer {
@@ -293,7 +295,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   if (opts.vsix) await installExtension(opts.vsix, opts.extensionsDir, opts.userDataDir);
   writeUserSettings(opts.userDataDir, opts.settings);
 
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const args = [
     entry,
     '--auth', 'none',
@@ -461,11 +463,14 @@ export async function activeTabName(page: Page): Promise<string | undefined> {
 
 /**
  * Opens a file like a person: Ctrl+P, type the name, Enter, then waits for
- * its editor tab to be active and the text to be rendered.
+ * its editor tab to be active and the text to be rendered. Resolves to the
+ * time (Date.now()) at which the file was chosen (Enter or click), for
+ * measuring what happens after opening.
  */
-export async function quickOpen(page: Page, fileName: string, opts: { timeout?: number } = {}): Promise<void> {
+export async function quickOpen(page: Page, fileName: string, opts: { timeout?: number } = {}): Promise<number> {
   const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
   const base = path.basename(fileName);
+  let enteredAt = Date.now();
   const input = await openQuickInput(page, 'Control+P', '');
   await input.fill(fileName);
   // Wait until the result list shows the file (search runs asynchronously).
@@ -480,9 +485,13 @@ export async function quickOpen(page: Page, fileName: string, opts: { timeout?: 
     { timeout, message: `quick open: "${base}" is not the first result` },
   ).catch(async () => {
     // Not first: pick the matching row with the mouse instead.
+    enteredAt = Date.now();
     await row.click();
   });
-  if (await page.locator(QUICK_INPUT).isVisible()) await page.keyboard.press('Enter');
+  if (await page.locator(QUICK_INPUT).isVisible()) {
+    enteredAt = Date.now();
+    await page.keyboard.press('Enter');
+  }
   const tab = page.locator('.editor-group-container.active .tab.active', {
     has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegex(base)}$`) }),
   });
@@ -491,6 +500,7 @@ export async function quickOpen(page: Page, fileName: string, opts: { timeout?: 
     .locator('.editor-group-container.active .monaco-editor .view-lines .view-line')
     .first()
     .waitFor({ state: 'attached', timeout });
+  return enteredAt;
 }
 
 /**
@@ -564,7 +574,11 @@ export async function readProblems(page: Page): Promise<string[]> {
   const rows: { top: number; text: string }[] = await page
     .locator(`${PROBLEMS_PANEL} .monaco-list-row`)
     .evaluateAll((els: any[]) =>
-      els.map((el) => ({ top: parseFloat(el.style.top || '0'), text: (el.innerText ?? el.textContent ?? '') as string })),
+      els
+        // When the last problem goes away the panel hides its tree (and shows
+        // "No problems have been detected") but keeps the old rows: skip them.
+        .filter((el) => el.getClientRects().length > 0)
+        .map((el) => ({ top: parseFloat(el.style.top || '0'), text: (el.innerText ?? el.textContent ?? '') as string })),
     );
   return rows.sort((a, b) => a.top - b.top).map((r) => norm(r.text)).filter(Boolean);
 }
@@ -760,4 +774,92 @@ export async function gotoLine(page: Page, line: number, column?: number): Promi
   await input.fill(`:${line}${column ? `:${column}` : ''}`);
   await page.keyboard.press('Enter');
   await page.locator(QUICK_INPUT).waitFor({ state: 'hidden' });
+}
+
+/** Dismisses every notification (toasts and the notification center). */
+export async function clearNotifications(page: Page): Promise<void> {
+  if (!(await readNotifications(page)).length) return;
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await waitFor(async () => (await readNotifications(page)).length === 0, { timeout: 5_000, message: 'notifications did not clear' });
+}
+
+const ACTION_WIDGET_ROWS = '.action-widget .monaco-list-row';
+
+/**
+ * Ctrl+. at the cursor (Quick Fix...), waits for the code action menu and
+ * returns the titles it offers, top to bottom.
+ */
+export async function openQuickFixMenu(page: Page, opts: { timeout?: number } = {}): Promise<string[]> {
+  const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
+  await page.keyboard.press('Control+.');
+  await page.locator(ACTION_WIDGET_ROWS).first().waitFor({ state: 'visible', timeout });
+  const rows: { top: number; text: string }[] = await page
+    .locator(ACTION_WIDGET_ROWS)
+    .evaluateAll((els: any[]) => els.map((el) => ({ top: parseFloat(el.style.top || '0'), text: (el.innerText ?? '') as string })));
+  return rows.sort((a, b) => a.top - b.top).map((r) => norm(r.text)).filter(Boolean);
+}
+
+/**
+ * Chooses the entry of the open code action menu whose title matches, with
+ * the keyboard (arrows to it, Enter; the menu blocks pointer events until the
+ * mouse has moved), and waits for the menu to close.
+ */
+export async function chooseQuickFix(page: Page, title: string | RegExp): Promise<void> {
+  const matches = (label: string) => (typeof title === 'string' ? label.includes(title) : title.test(label));
+  const count = await page.locator(`${ACTION_WIDGET_ROWS}.action`).count();
+  for (let i = 0; i <= count; i++) {
+    const focused = norm((await page.locator(`${ACTION_WIDGET_ROWS}.focused`).first().getAttribute('aria-label').catch(() => '')) ?? '');
+    if (focused && matches(focused)) {
+      await page.keyboard.press('Enter');
+      await page.locator('.action-widget').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`code action menu: no entry matching ${String(title)}`);
+}
+
+/** Full text of the active editor tab (for a diff editor e.g. "a.json (server) ↔ a.json"). */
+export async function activeTabTitle(page: Page): Promise<string | undefined> {
+  const tab = page.locator('.editor-group-container.active .tab.active').first();
+  if (!(await tab.count())) return undefined;
+  return norm((await tab.getAttribute('aria-label')) || (await tab.innerText()));
+}
+
+const OUTPUT_EDITOR = '.part.panel .output-view .monaco-editor, .part.panel .output .monaco-editor';
+
+/**
+ * The lines of the Output view's current channel. The view renders only the
+ * lines in sight, so this pages through it (Ctrl+Home, then Page Down until
+ * the rendered lines stop changing) and returns every distinct line seen, in
+ * order of first appearance (identical lines are listed once). With word
+ * wrap on (the Output view's default) a long line comes back in pieces: set
+ * `"[Log]": { "editor.wordWrap": "off" }` in the user settings to avoid it.
+ */
+export async function readOutputView(page: Page, opts: { timeout?: number; maxPages?: number } = {}): Promise<string[]> {
+  const editor = page.locator(OUTPUT_EDITOR).first();
+  await editor.waitFor({ state: 'visible', timeout: opts.timeout ?? DEFAULT_TIMEOUT });
+  // Focus the view by its first rendered line (the view-lines box itself can
+  // extend under other parts of the workbench).
+  await editor.locator('.view-lines > .view-line').first().click();
+  await page.keyboard.press('Control+Home');
+  const seen = new Set<string>();
+  const grab = async (): Promise<string[]> =>
+    editor.locator('.view-lines').evaluate((root: any) => {
+      const rows = (Array.from(root.querySelectorAll(':scope > .view-line')) as any[]).sort(
+        (a, b) => parseFloat(a.style.top || '0') - parseFloat(b.style.top || '0'),
+      );
+      return rows.map((r) => ((r.textContent ?? '') as string).replace(/\u00a0/g, ' '));
+    });
+  let previous = '';
+  for (let i = 0; i < (opts.maxPages ?? 200); i++) {
+    const rows = await grab();
+    for (const row of rows) seen.add(row);
+    const key = rows.join('\n');
+    if (i > 0 && key === previous) break;
+    previous = key;
+    await page.keyboard.press('PageDown');
+    await delay(50);
+  }
+  return [...seen];
 }

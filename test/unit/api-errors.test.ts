@@ -92,12 +92,12 @@ const sandboxCases: SandboxCase[] = [
     message: /^The service is unavailable \(503\) on Test env/,
   },
   {
-    name: 'an HTML page from a gateway quotes its first line',
+    name: 'an HTML page from a gateway quotes its title',
     faults: { htmlBody: { count: 1 } },
     call: (api) => api.getSeries(1),
     kind: 'bad-response',
     status: 502,
-    message: /^The server answered with an HTML page \(status 502\) instead of JSON: a proxy or gateway error\? First line: <html>$/,
+    message: /^The server answered with an HTML page \(status 502\) instead of JSON: a proxy or gateway error\? Its title: 502 Bad Gateway$/,
   },
   {
     name: 'a dropped connection is a network error; after a POST the series may exist',

@@ -147,7 +147,10 @@ function describeNonJson(answer: HttpAnswer, scrub: Scrub): string | undefined {
   if (answer.bodyText.trim() === '') return `The server answered status ${answer.status} with an empty body instead of JSON.`;
   const line = scrub(firstLine(answer.bodyText));
   if (looksLikeHtml(answer)) {
-    return `The server answered with an HTML page (status ${answer.status}) instead of JSON: a proxy or gateway error? First line: ${line}`;
+    // A page's title ("502 Bad Gateway") says more than its first line ("<html>").
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(answer.bodyText)?.[1]?.replace(/\s+/g, ' ').trim();
+    const what = title ? `Its title: ${scrub(title)}` : `First line: ${line}`;
+    return `The server answered with an HTML page (status ${answer.status}) instead of JSON: a proxy or gateway error? ${what}`;
   }
   const contentType = headerValue(answer.headers, 'content-type') ?? 'none';
   return `The server answered with something that is not JSON (status ${answer.status}, content type ${contentType}). First line: ${line}`;
