@@ -147,7 +147,7 @@ export function readFiles<T>(files: readonly string[], onRead: (result: ReadResu
       const file = files[index];
       readFile(file, 'utf8', (error, text) => {
         try {
-          results[index] = onRead(error ? { file, error: error.code ?? error.message } : { file, text }, index);
+          results[index] = onRead(error ? { file, error: error.code ?? error.message } : { file, text: withoutByteOrderMark(text) }, index);
         } catch (failure) {
           reject(failure);
           return;
@@ -175,4 +175,9 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     await unlink(temporary).catch(() => undefined);
     throw error;
   }
+}
+
+/** Editors hide a UTF-8 byte order mark and so does the language server's client: the CLI reads past it too. */
+export function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

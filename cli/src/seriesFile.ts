@@ -6,10 +6,11 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { Diagnostic } from 'vscode-json-languageservice';
+import { isSeriesId } from '../../core/src/operations';
 import { SERIES_KEY } from '../../core/src/series';
 import { hasErrors, validateCouponSeries } from '../../core/src/validate';
 import { CliFailure, EXIT_USAGE } from './command';
-import { displayPath } from './files';
+import { displayPath, withoutByteOrderMark } from './files';
 import { countSeverities, formatDiagnostic, jsonDiagnostic, JsonDiagnostic, Output } from './output';
 
 export interface SeriesFile {
@@ -34,7 +35,7 @@ export async function loadSeriesFile(input: string, cwd: string, exitCode = EXIT
   const file = path.resolve(cwd, input);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = withoutByteOrderMark(await readFile(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliFailure(code === 'ENOENT' ? `no such file: ${input}` : `cannot read ${input}: ${code ?? (error as Error).message}`, exitCode);
@@ -46,8 +47,7 @@ export async function loadSeriesFile(input: string, cwd: string, exitCode = EXIT
 
 /** The file's series id, when it has a usable one. */
 export function seriesId(file: SeriesFile): number | undefined {
-  const id = file.series.id;
-  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+  return isSeriesId(file.series.id) ? file.series.id : undefined;
 }
 
 export function printDiagnostics(output: Output, display: string, diagnostics: readonly Diagnostic[]): void {

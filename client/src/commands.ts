@@ -14,10 +14,10 @@ import {
   pullSeriesText,
   seriesId,
   SeriesFileProblem,
+  textWithCreatedIds,
   updateSeriesFromFile,
 } from '../../core/src/operations';
 import { isCouponDocument, LANGUAGE_ID } from '../../core/src/protocol';
-import { writeServerIds } from '../../core/src/series';
 import { SANDBOX_PASSWORD, SANDBOX_USERNAME } from '../../core/src/sandbox';
 import { CouponEnvironments } from './environments';
 
@@ -67,12 +67,18 @@ export function registerCommands(context: vscode.ExtensionContext, environments:
       if (pick) await vscode.commands.executeCommand(COMMANDS.selectEnvironment);
       return undefined;
     }
-    let client = await environments.client(environment);
-    if (!client) {
-      if (!(await askForSecret(environment))) return undefined;
-      client = await environments.client(environment);
+    try {
+      let client = await environments.client(environment);
+      if (!client) {
+        if (!(await askForSecret(environment))) return undefined;
+        client = await environments.client(environment);
+      }
+      return client ? { environment, client } : undefined;
+    } catch (error) {
+      // An unreadable CA file, an http:// host that is not loopback, a sandbox port in use...
+      reportFailure(error);
+      return undefined;
     }
-    return client ? { environment, client } : undefined;
   }
 
   async function confirm(environment: Environment, action: string, document: vscode.TextDocument): Promise<boolean> {
@@ -119,6 +125,45 @@ export function registerCommands(context: vscode.ExtensionContext, environments:
     await document.save();
   }
 
+  /** Documents with a create in flight: a second click must not send a second POST. */
+  const creating = new Set<string>();
+
+  /**
+   * Sends a create for the document once, then writes the ids into the text as
+   * it is now (typing may have gone on) and saves. If that last step fails the
+   * series exists anyway: say which id to add, so nobody creates it twice.
+   */
+  async function sendCreate(document: vscode.TextDocument, asNewSeries: boolean): Promise<void> {
+    const key = document.uri.toString();
+    if (creating.has(key)) {
+      void vscode.window.showInformationMessage('This file is already being created on the server: wait for that request to finish.');
+      return;
+    }
+    creating.add(key);
+    try {
+      const connection = await connect();
+      if (!connection || !(await confirm(connection.environment, 'Create', document))) return;
+      const { environment, client } = connection;
+      const result = await withRequest(`Creating coupon series on ${environment.name}…`, (signal) => createSeriesFromFile(client, document.getText(), { signal, asNewSeries }));
+      if (!result) return;
+      const { id, seriesCode } = result.server;
+      log.info(`Created series ${id} on ${environment.name} from ${document.uri.fsPath}`);
+      try {
+        const current = document.getText();
+        await applyText(document, current, textWithCreatedIds(current, result.server, asNewSeries));
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        reportFailure(new Error(`Series ${id} was created on ${environment.name}, but its id could not be written into the file (${why}). Add "id": ${id}${seriesCode ? ` and "seriesCode": "${seriesCode}"` : ''} by hand before sending it again.`));
+        return;
+      }
+      void vscode.window.showInformationMessage(`Created series ${id}${seriesCode ? ` (${seriesCode})` : ''} on ${environment.name}.`);
+    } catch (error) {
+      reportFailure(error);
+    } finally {
+      creating.delete(key);
+    }
+  }
+
   async function create(uri?: vscode.Uri): Promise<void> {
     const document = couponDocument(uri);
     if (!document) return;
@@ -128,18 +173,7 @@ export function registerCommands(context: vscode.ExtensionContext, environments:
       if (pick) await update(document.uri);
       return;
     }
-    const connection = await connect();
-    if (!connection || !(await confirm(connection.environment, 'Create', document))) return;
-    const { environment, client } = connection;
-    const sentText = document.getText();
-    const result = await withRequest(`Creating coupon series on ${environment.name}…`, (signal) => createSeriesFromFile(client, sentText, { signal }));
-    if (!result) return;
-    // Typing may have gone on during the request: the ids go into the text as it is now.
-    const current = document.getText();
-    const after = current === sentText ? result.text : writeServerIds(current, { id: result.server.id, seriesCode: result.server.seriesCode, orgId: result.server.orgId });
-    await applyText(document, current, after);
-    log.info(`Created series ${result.server.id} on ${environment.name} from ${document.uri.fsPath}`);
-    void vscode.window.showInformationMessage(`Created series ${result.server.id}${result.server.seriesCode ? ` (${result.server.seriesCode})` : ''} on ${environment.name}.`);
+    await sendCreate(document, false);
   }
 
   async function update(uri?: vscode.Uri): Promise<void> {
@@ -156,29 +190,13 @@ export function registerCommands(context: vscode.ExtensionContext, environments:
     const offerCreate = async (error: unknown): Promise<boolean> => {
       if (!(error instanceof CouponApiError && error.kind === 'not-found')) return false;
       log.error(error.message);
-      void vscode.window.showErrorMessage(`${error.message} Create it as a new series instead?`, 'Create on Server').then((pick) => pick && createReplacingId(document));
+      void vscode.window.showErrorMessage(`${error.message} Create it as a new series instead?`, 'Create on Server').then((pick) => pick && sendCreate(document, true));
       return true;
     };
     const result = await withRequest(`Updating coupon series on ${environment.name}…`, (signal) => updateSeriesFromFile(client, document.getText(), { signal }), offerCreate);
     if (!result) return;
     log.info(`Updated series ${result.server.id} on ${environment.name} from ${document.uri.fsPath}`);
     void vscode.window.showInformationMessage(`Updated series ${result.server.id} on ${environment.name}.`);
-  }
-
-  /** After a 404 on update: create a new series from the file; the new id replaces the old one. */
-  async function createReplacingId(document: vscode.TextDocument): Promise<void> {
-    const connection = await connect();
-    if (!connection) return;
-    const { environment, client } = connection;
-    const withoutIds = JSON.parse(document.getText()) as { CouponSeriesV2: Record<string, unknown> };
-    delete withoutIds.CouponSeriesV2.id;
-    delete withoutIds.CouponSeriesV2.seriesCode;
-    delete withoutIds.CouponSeriesV2.orgId;
-    const result = await withRequest(`Creating coupon series on ${environment.name}…`, (signal) => createSeriesFromFile(client, JSON.stringify(withoutIds), { signal }));
-    if (!result) return;
-    const current = document.getText();
-    await applyText(document, current, writeServerIds(current, { id: result.server.id, seriesCode: result.server.seriesCode, orgId: result.server.orgId }));
-    void vscode.window.showInformationMessage(`Created series ${result.server.id} on ${environment.name}.`);
   }
 
   async function compare(uri?: vscode.Uri): Promise<void> {

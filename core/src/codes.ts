@@ -16,7 +16,7 @@ const E = DiagnosticSeverity.Error;
 const W = DiagnosticSeverity.Warning;
 
 export const DIAGNOSTIC_CODES = {
-  'json-syntax': { severity: E, origin: 'json', summary: 'The file is not valid JSON.' },
+  'json-syntax': { severity: E, origin: 'json', summary: 'The file is not strict JSON (comments, trailing commas and duplicate keys included): it is the request body.' },
   'not-a-series': { severity: E, origin: 'vendor docs', summary: 'The root must be an object holding `CouponSeriesV2`.' },
   'missing-property': { severity: E, origin: 'vendor docs', summary: 'A required field is missing: the update page\'s mandatory list, which the API enforces ("mandatory field missing").' },
   'wrong-type': { severity: E, origin: 'vendor docs', summary: 'A value has the wrong JSON type (string, integer, boolean, array, object).' },

@@ -42,6 +42,8 @@ function editDistance(a: string, b: string): number {
  * a case-insensitive match, or within a third of the name's length in edits.
  */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
+  // Names and enum values are short: a long input is no typo of one, and the distance is quadratic.
+  if (input.length > 64) return undefined;
   const lower = input.toLowerCase();
   const exactIgnoringCase = candidates.find((candidate) => candidate.toLowerCase() === lower);
   if (exactIgnoringCase) return exactIgnoringCase;
@@ -51,6 +53,7 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    if (Math.abs(candidate.length - lower.length) > Math.max(1, Math.floor(candidate.length / 3))) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
@@ -64,4 +67,13 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
 export function listValues(values: readonly unknown[]): string {
   const quoted = values.map((value) => JSON.stringify(value));
   return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+/** "an integer", "a string", "an array"... for messages about a JSON value. */
+export function describeJsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal number';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
 }

@@ -1,9 +1,9 @@
 /**
- * Minimal, formatting-preserving edits to a coupon file (quick fixes, writing the
- * server's id back). Built on jsonc-parser's `modify`, which touches only the
+ * Minimal, formatting-preserving edits to a coupon file (quick fixes), and the
+ * one changed span between two texts (applying a new text as a minimal edit). Built on jsonc-parser's `modify`, which touches only the
  * characters it must and indents new lines like their neighbours.
  */
-import { applyEdits, Edit, FormattingOptions, JSONPath, modify } from 'jsonc-parser';
+import { Edit, FormattingOptions, JSONPath, modify } from 'jsonc-parser';
 
 /** Indentation and line ending the file already uses, so inserted lines match. */
 export function detectFormatting(text: string): FormattingOptions {
@@ -19,10 +19,6 @@ export function detectFormatting(text: string): FormattingOptions {
 /** Edits that set (or, with `undefined`, remove) the value at `path`. */
 export function editsToSet(text: string, path: JSONPath, value: unknown): Edit[] {
   return modify(text, path, value, { formattingOptions: detectFormatting(text) });
-}
-
-export function setValue(text: string, path: JSONPath, value: unknown): string {
-  return applyEdits(text, editsToSet(text, path, value));
 }
 
 export type { Edit };

@@ -31,6 +31,8 @@ function updateToken(node: ASTNode, newText: string, start: number, oldEnd: numb
   const token = newText.slice(node.offset, end + delta);
   const mutable = node as unknown as MutableNode;
   if (node.type === 'string') {
+    // A renamed key may now repeat a sibling's (a duplicate the full parser reports): not a fast-path edit.
+    if (node.parent?.type === 'property' && node.parent.keyNode === node) return false;
     // Strictly between the quotes, and the result must still be one string token.
     if (start <= node.offset || oldEnd >= end) return false;
     // JSON.parse of exactly the token's span succeeds only if it is still one string literal.

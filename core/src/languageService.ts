@@ -74,18 +74,16 @@ const snippetCompletions: CompletionItem[] = Object.entries(snippetFile as Recor
   }));
 
 /** Adds the type and a one-line description to property completions. */
-function describeCompletion(document: CouponDocument, item: CompletionItem, offset: number): CompletionItem {
+function describeCompletion(basePath: readonly (string | number)[], item: CompletionItem): CompletionItem {
   if (item.kind !== CompletionItemKind.Property) return item;
-  const node = document.jsonDocument.getNodeFromOffset(offset, true);
-  let objectNode = node;
-  while (objectNode && objectNode.type !== 'object') objectNode = objectNode.parent;
-  const basePath = objectNode ? pathOf(objectNode) : [];
   const name = typeof item.label === 'string' ? item.label : String(item.label);
   const schema = schemaAtPath([...basePath, name]);
   if (!schema) return item;
   const summary = schema.description?.split(/(?<=\.)\s/)[0] ?? '';
   return { ...item, detail: typeLabel(schema), labelDetails: { detail: `: ${typeLabel(schema)}`, description: summary } };
 }
+
+const RESULT_LIMIT = 5000;
 
 export function createCouponLanguageService(options: CouponLanguageServiceOptions = {}): CouponLanguageService {
   const schemaText = JSON.stringify(couponSeriesSchema);
@@ -115,14 +113,19 @@ export function createCouponLanguageService(options: CouponLanguageServiceOption
       const parsed = parse(document);
       const offset = document.offsetAt(position);
       const list = (await json.doComplete(document, position, parsed.jsonDocument)) ?? { isIncomplete: false, items: [] };
-      const items = list.items.map((item) => describeCompletion(parsed, item, offset));
-      if (options.serverSideSnippets !== false && document.getText().trim() === '') items.push(...snippetCompletions);
+      // Property items complete the innermost object around the cursor.
+      let objectNode = parsed.jsonDocument.getNodeFromOffset(offset, true);
+      while (objectNode && objectNode.type !== 'object') objectNode = objectNode.parent;
+      const basePath = objectNode ? pathOf(objectNode) : [];
+      const items = list.items.map((item) => describeCompletion(basePath, item));
+      if (options.serverSideSnippets !== false && !parsed.root && parsed.text.trim() === '') items.push(...snippetCompletions);
       return { isIncomplete: list.isIncomplete, items };
     },
     hover: (document, position) => hoverAt(parse(document), document.offsetAt(position)),
     codeActions: (document, diagnostics) => quickFixes(parse(document), diagnostics),
-    documentSymbols: (document) => json.findDocumentSymbols2(document, parse(document).jsonDocument),
-    foldingRanges: (document) => json.getFoldingRanges(document),
+    // Limits as in VS Code's own JSON server: a 50,000-id array must not cost a symbol per id on every edit.
+    documentSymbols: (document) => json.findDocumentSymbols2(document, parse(document).jsonDocument, { resultLimit: RESULT_LIMIT }),
+    foldingRanges: (document) => json.getFoldingRanges(document, { rangeLimit: RESULT_LIMIT }),
     selectionRanges: (document, positions) => json.getSelectionRanges(document, positions, parse(document).jsonDocument),
     format: (document, range, formatting) => json.format(document, range, formatting),
   };

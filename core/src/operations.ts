@@ -45,14 +45,32 @@ export function prepareSeries(text: string, options: ValidationOptions = {}): Pr
   return { series, warnings: diagnostics };
 }
 
+/** A usable series id: a positive whole number (the schema's `id`). */
+export function isSeriesId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
 /** The id of a file's series, if it has been created on a server. */
 export function seriesId(text: string): number | undefined {
   try {
     const id = (JSON.parse(text) as Record<string, CouponSeries | undefined>)[SERIES_KEY]?.id;
-    return typeof id === 'number' ? id : undefined;
+    return isSeriesId(id) ? id : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The text with a created series' ids written in (minimal edit). Refuses to
+ * overwrite a different id the text gained meanwhile (another create of the
+ * same file), unless `replace` (a deliberate re-create after a 404).
+ */
+export function textWithCreatedIds(text: string, server: ServerCouponSeries, replace = false): string {
+  const existing = seriesId(text);
+  if (existing !== undefined && existing !== server.id && !replace) {
+    throw new SeriesFileProblem(`Series ${server.id} was created, but the file now holds series ${existing}: its id was not changed. Check both on the server.`, 'already-created');
+  }
+  return writeServerIds(text, { id: server.id, seriesCode: server.seriesCode, orgId: server.orgId });
 }
 
 /**
@@ -78,20 +96,25 @@ export interface SendResult {
   warnings: Diagnostic[];
 }
 
+export interface CreateOptions extends CallOptions, ValidationOptions {
+  /** Create a new series even though the file holds an id (its series is gone: update answered 404). */
+  asNewSeries?: boolean;
+}
+
 /** POST the file's series (once: a create is never retried) and return the text with the ids written back. */
-export async function createSeriesFromFile(client: CouponApiClient, text: string, options: CallOptions & ValidationOptions = {}): Promise<SendResult> {
+export async function createSeriesFromFile(client: CouponApiClient, text: string, options: CreateOptions = {}): Promise<SendResult> {
   const { series, warnings } = prepareSeries(text, options);
-  if (typeof series.id === 'number') {
-    throw new SeriesFileProblem(`This file already holds series ${series.id}: creating it again would make a duplicate. Use Update instead.`, 'already-created');
+  if (series.id !== undefined && !options.asNewSeries) {
+    throw new SeriesFileProblem(`This file already holds series ${String(series.id)}: creating it again would make a duplicate. Use Update instead.`, 'already-created');
   }
   const server = await client.createSeries(createRequestBody(series), options);
-  return { server, text: writeServerIds(text, { id: server.id, seriesCode: server.seriesCode, orgId: server.orgId }), warnings };
+  return { server, text: textWithCreatedIds(text, server, options.asNewSeries), warnings };
 }
 
 /** PUT the file's series to /v2/coupon/series/{id}; the file's text does not change. */
 export async function updateSeriesFromFile(client: CouponApiClient, text: string, options: CallOptions & ValidationOptions = {}): Promise<SendResult> {
   const { series, warnings } = prepareSeries(text, options);
-  if (typeof series.id !== 'number') {
+  if (!isSeriesId(series.id)) {
     throw new SeriesFileProblem('This file has no "id" yet: the series has not been created on a server. Use Create instead.', 'not-created');
   }
   const server = await client.updateSeries(series.id, updateRequestBody(series), options);
@@ -110,16 +133,19 @@ export async function compareFileWithServer(client: CouponApiClient, text: strin
   } catch {
     throw new SeriesFileProblem('The file is not valid JSON: fix it before comparing.', 'invalid');
   }
-  if (!series || typeof series.id !== 'number') {
+  if (!series || !isSeriesId(series.id)) {
     throw new SeriesFileProblem('This file has no "id" yet: there is nothing on the server to compare it with. Use Create first.', 'not-created');
   }
-  const [server] = await client.getSeries(series.id, options);
-  return { id: series.id, ...compareWithServer(series, server) };
+  const id = series.id;
+  const found = await client.getSeries(id, options);
+  const server = found.find((candidate) => candidate.id === id) ?? found[0];
+  return { id, ...compareWithServer(series, server) };
 }
 
 /** The text of a new file holding the server's series (request fields only, our date format). */
 export async function pullSeriesText(client: CouponApiClient, id: number, options: CallOptions = {}): Promise<string> {
-  const [server] = await client.getSeries(id, options);
+  const found = await client.getSeries(id, options);
+  const server = found.find((candidate) => candidate.id === id) ?? found[0];
   return `${JSON.stringify(seriesFromServer(server), null, 2)}\n`;
 }
 

@@ -13,7 +13,14 @@ export interface CouponServerInitializationOptions {
 
 /** Whether the server should serve a document the client synced. */
 export function isCouponDocument(uri: string, languageId: string): boolean {
-  return languageId === LANGUAGE_ID || decodeURIComponent(uri).toLowerCase().endsWith(FILE_SUFFIX);
+  if (languageId === LANGUAGE_ID) return true;
+  let path = uri;
+  try {
+    path = decodeURIComponent(uri);
+  } catch {
+    // A malformed escape: judge the name as it is written.
+  }
+  return path.toLowerCase().endsWith(FILE_SUFFIX);
 }
 
 /**

@@ -12,7 +12,7 @@ import { parseTree, findNodeAtLocation, Node as JsoncNode } from 'jsonc-parser';
 import { ASTNode, Diagnostic, ObjectASTNode, StringASTNode } from 'vscode-json-languageservice';
 import { DiagnosticCode } from './codes';
 import { explainInvalidDateTime, formatInstant, parseOffsetDateTime } from './dates';
-import { closestMatch, CouponDiagnosticData, createDiagnostic } from './diagnostics';
+import { closestMatch, CouponDiagnosticData, createDiagnostic, describeJsonType } from './diagnostics';
 import { CouponDocument, nodeValue, propertyValue, rangeOf } from './parse';
 import { CouponSchema, seriesSchema } from './schema';
 
@@ -141,19 +141,11 @@ function exampleLiteral(name: string): string {
   return example === undefined ? '' : `, for example ${JSON.stringify(example)}`;
 }
 
-function typeOfJson(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal number';
-  return `a ${typeof value}`;
-}
-
 /** A value from embedded JSON for a message: short scalars as written, anything else by its type. */
 function describeItem(item: unknown): string {
   if (typeof item === 'number' || typeof item === 'boolean' || item === null) return String(item);
   if (typeof item === 'string') return item.length <= 20 ? JSON.stringify(item) : 'a string';
-  return typeOfJson(item);
+  return describeJsonType(item);
 }
 
 // ---------------------------------------------------------------------------
@@ -307,7 +299,7 @@ const redemptionRangeRule: Rule = (context) => {
   const keys = embedded.required ?? Object.keys(embedded.properties ?? {});
   const value = parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    context.report(range.node, 'redemption-range-invalid', `redemptionRange must hold a JSON object with ${keys.map((key) => `"${key}"`).join(', ')} lists, not ${typeOfJson(value)}${exampleLiteral('redemptionRange')}.`);
+    context.report(range.node, 'redemption-range-invalid', `redemptionRange must hold a JSON object with ${keys.map((key) => `"${key}"`).join(', ')} lists, not ${describeJsonType(value)}${exampleLiteral('redemptionRange')}.`);
     return;
   }
   const object = value as Record<string, unknown>;
@@ -395,7 +387,7 @@ const mutualExclusiveIds: Rule = (context) => {
     const bad = Array.isArray(list) ? list.find((item) => typeof item !== 'number' || !Number.isInteger(item)) : undefined;
     const message = Array.isArray(list)
       ? `mutualExclusiveSeriesIds lists ${describeItem(bad)}, which is not a series id: list whole numbers only, e.g. "[10, 11]".`
-      : `mutualExclusiveSeriesIds must hold a JSON list of series ids such as "[10, 11]" or "[]", not ${typeOfJson(list)}.`;
+      : `mutualExclusiveSeriesIds must hold a JSON list of series ids such as "[10, 11]" or "[]", not ${describeJsonType(list)}.`;
     context.report(ids.node, 'mutual-exclusive-ids-invalid', message);
   }
 };

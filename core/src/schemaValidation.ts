@@ -6,7 +6,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { ASTNode, Diagnostic } from 'vscode-json-languageservice';
 import { DiagnosticCode } from './codes';
-import { closestMatch, createDiagnostic, listValues } from './diagnostics';
+import { closestMatch, createDiagnostic, describeJsonType, listValues } from './diagnostics';
 import { CouponDocument, findProperty, nodeAtPath } from './parse';
 import { CouponSchema, couponSeriesSchema, schemaAtPath, writableProperties } from './schema';
 
@@ -76,13 +76,6 @@ function objectAnchor(object: ASTNode | undefined): ASTNode | { offset: number; 
   return { offset: object?.offset ?? 0, length: object ? 1 : 0 };
 }
 
-function describeJsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal number';
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
-}
 
 const ARTICLE: Record<string, string> = { integer: 'an integer', object: 'an object', array: 'an array' };
 
@@ -121,7 +114,8 @@ function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagno
       return createDiagnostic(document, property?.keyNode ?? objectAnchor(node), 'unknown-property', message, suggestion ? { suggestion } : undefined);
     }
     case 'type': {
-      const expected = String((error.params as { type: string }).type);
+      const types = String((error.params as { type: string | string[] }).type).split(',');
+      const expected = types.map((type) => ARTICLE[type] ?? (type === 'null' ? 'null' : `a ${type}`)).join(' or ');
       const schema = schemaAtPath(path);
       if (path.length === 0) {
         return createDiagnostic(document, node ?? { offset: 0, length: 0 }, 'not-a-series', `A coupon file is a JSON object {"CouponSeriesV2": {...}}, not ${describeJsonType(error.data)}.`);
@@ -129,7 +123,7 @@ function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagno
       const embedded = schema?.['x-embeddedJson'] && (Array.isArray(error.data) || typeof error.data === 'object');
       const message = embedded
         ? `"${field}" must be a string that holds JSON, e.g. ${JSON.stringify(JSON.stringify(error.data))}; the API does not accept ${describeJsonType(error.data)} here.`
-        : `"${field}" must be ${ARTICLE[expected] ?? `a ${expected}`}, not ${describeJsonType(error.data)}.`;
+        : `"${field}" must be ${expected}, not ${describeJsonType(error.data)}.`;
       return createDiagnostic(document, node ?? objectAnchor(node), 'wrong-type', message);
     }
     case 'enum': {

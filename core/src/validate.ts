@@ -3,7 +3,7 @@
  * cross-field rules) in one call. The language server, the editor commands,
  * the sandbox and the CLI all call this, so they agree to the character.
  */
-import { Diagnostic, TextDocument } from 'vscode-json-languageservice';
+import { Diagnostic, Range, TextDocument } from 'vscode-json-languageservice';
 import { createDiagnostic } from './diagnostics';
 import { CouponDocument, nodeValue, parseCouponText } from './parse';
 import { runRules } from './rules';
@@ -18,10 +18,20 @@ function messageText(message: Diagnostic['message']): string {
   return typeof message === 'string' ? message : message.value;
 }
 
+/** JSONDocument keeps comment ranges on a field its published type omits. */
+interface JSONDocumentInternals {
+  comments?: Range[];
+}
+
 function syntaxDiagnostics(document: CouponDocument): Diagnostic[] {
-  return document.syntaxErrors.map((error) =>
+  const diagnostics = document.syntaxErrors.map((error) =>
     createDiagnostic(document, error.range, 'json-syntax', `${messageText(error.message).replace(/\.$/, '')}: fix the JSON syntax first.`),
   );
+  // The file is the request body, and the API takes strict JSON.
+  for (const comment of (document.jsonDocument as JSONDocumentInternals).comments ?? []) {
+    diagnostics.push(createDiagnostic(document, comment, 'json-syntax', 'Comments are not allowed: the file is sent to the API as it is, and the API takes strict JSON.'));
+  }
+  return diagnostics;
 }
 
 /** The document's value: JSON.parse is several times faster than walking the tree, and agrees with it on valid JSON. */

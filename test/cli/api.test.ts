@@ -148,6 +148,14 @@ test('push creates a new file, then updates it; a batch reports progress and a J
   assert.equal(batch.stdout.trim().split('\n').length, 2);
 });
 
+test('push of the same file named twice creates it once', async () => {
+  const { name } = await newFile(unusualFormatting('named twice'));
+  const before = sandbox.state().seriesCount;
+  const result = await run(['push', name, `./${name}`, ...target('basic')]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(sandbox.state().seriesCount, before + 1, 'one series, not two');
+});
+
 test('push of several files sends nothing when one has errors', async () => {
   const good = await newFile(unusualFormatting('good'));
   const bad = await newFile(vendorExample().replace('"discountType": "ABS"', '"discountType": "HALF"'));

@@ -44,6 +44,8 @@ for (const c of cases) {
       if (c.insideTokens && parsed.root) {
         const node = parsed.jsonDocument.getNodeFromOffset(start);
         if (node?.type !== c.insideTokens) continue;
+        // Keys are not fast-path edits (a renamed key may collide with a sibling).
+        if (node.parent?.type === 'property' && node.parent.keyNode === node) continue;
         start = Math.max(node.offset + 1, Math.min(start, node.offset + node.length - 1));
         // Splitting an escape sequence (\n → \an) is a syntax error, which the other case covers.
         if (text[start - 1] === '\\') continue;

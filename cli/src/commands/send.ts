@@ -6,13 +6,13 @@
  * failed request leaves the file untouched.
  */
 import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { CouponApiErrorKind, ServerCouponSeries } from '../../../core/src/api';
-import { createRequestBody, updateRequestBody } from '../../../core/src/operations';
-import { writeServerIds } from '../../../core/src/series';
+import { createRequestBody, textWithCreatedIds, updateRequestBody } from '../../../core/src/operations';
 import { flag, UsageError } from '../args';
 import { CliFailure, CommandContext, CommandSpec, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, JSON_OPTION } from '../command';
 import { ApiFailure, apiFailure, connect, Connection, CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection';
-import { writeFileAtomic } from '../files';
+import { withoutByteOrderMark, writeFileAtomic } from '../files';
 import { filesWithErrors, jsonDiagnostics, loadSeriesFile, SeriesFile, seriesId } from '../seriesFile';
 
 type Mode = 'create' | 'update' | 'push';
@@ -39,11 +39,11 @@ const STOPS_BATCH: ReadonlySet<CouponApiErrorKind> = new Set(['auth', 'forbidden
  * meanwhile: the edit is minimal either way). Returns whether the text changed.
  */
 async function writeBack(file: SeriesFile, server: ServerCouponSeries): Promise<boolean> {
-  const current = await readFile(file.file, 'utf8');
-  const ids = { id: server.id, ...(typeof server.seriesCode === 'string' ? { seriesCode: server.seriesCode } : {}), ...(typeof server.orgId === 'number' ? { orgId: server.orgId } : {}) };
-  const updated = writeServerIds(current, ids);
+  const raw = await readFile(file.file, 'utf8');
+  const current = withoutByteOrderMark(raw);
+  const updated = textWithCreatedIds(current, server);
   if (updated === current) return false;
-  await writeFileAtomic(file.file, updated);
+  await writeFileAtomic(file.file, raw.slice(0, raw.length - current.length) + updated);
   return true;
 }
 
@@ -71,7 +71,7 @@ async function sendOne(file: SeriesFile, action: Action, connection: Connection,
   const ids = { id: server.id, ...(typeof server.seriesCode === 'string' ? { seriesCode: server.seriesCode } : {}), ...(typeof server.orgId === 'number' ? { orgId: server.orgId } : {}) };
   let written: boolean;
   try {
-    written = await writeBack(file, server);
+    written = action === 'create' ? await writeBack(file, server) : false;
   } catch (error) {
     const message = `${file.display}: series ${server.id} was ${action}d on ${connection.name}, but its id could not be written back (${(error as Error).message}). Add "id": ${server.id}${ids.seriesCode ? `, "seriesCode": "${ids.seriesCode}"` : ''} to the file by hand before sending it again.`;
     if (!json) output.error(message);
@@ -92,7 +92,10 @@ async function send(mode: Mode, inputs: readonly string[], args: Parameters<Comm
   // Where to send and as whom, before reading anything: bad usage fails fast.
   const connection = connect(args, context);
   try {
-    const unique = [...new Set(inputs)];
+    // The same file named twice (a.coupon.json ./a.coupon.json, or a glob and a name) is sent once.
+    const byPath = new Map<string, string>();
+    for (const input of inputs) if (!byPath.has(path.resolve(io.cwd, input))) byPath.set(path.resolve(io.cwd, input), input);
+    const unique = [...byPath.values()];
     const files = await Promise.all(unique.map((input) => loadSeriesFile(input, io.cwd)));
 
     const failing = filesWithErrors(output, files, json);
