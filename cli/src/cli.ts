@@ -22,11 +22,12 @@ interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'validate', summary: 'Check coupon files with the same rules, codes and ranges as the editor.', load: () => require('./commands/validate').validateCommand },
-  { name: 'create', summary: 'Create the series of FILE on the server and write its id back into FILE.', load: () => require('./commands/send').createCommand },
-  { name: 'update', summary: 'Send FILE to the series named by its "id" (PUT).', load: () => require('./commands/send').updateCommand },
-  { name: 'push', summary: 'Create each FILE without an "id", update each FILE with one.', load: () => require('./commands/send').pushCommand },
-  { name: 'pull', summary: 'Fetch series ID from the server as a coupon file (request fields only, dates in UTC).', load: () => require('./commands/pull').pullCommand },
-  { name: 'diff', summary: 'Compare FILE with its series on the server (by its "id").', load: () => require('./commands/diff').diffCommand },
+  { name: 'plan', summary: 'Show what push would do on an environment: create, update (which fields) or none, and drift.', load: () => require('./commands/push').planCommand },
+  { name: 'push', summary: 'Create or update each file\'s series on an environment, recording it in the file.', load: () => require('./commands/push').pushCommand },
+  { name: 'create', summary: 'Create the series of FILE on an environment and record it in FILE.', load: () => require('./commands/push').createCommand },
+  { name: 'update', summary: 'Send FILE to its series on an environment (PUT), checked on the server first.', load: () => require('./commands/push').updateCommand },
+  { name: 'pull', summary: 'Fetch series ID as a new coupon file, or bring FILE up to date with its series.', load: () => require('./commands/pull').pullCommand },
+  { name: 'diff', summary: 'Compare FILE with its series on an environment.', load: () => require('./commands/diff').diffCommand },
   { name: 'sandbox', summary: 'Run the local sandbox (the coupon series API on 127.0.0.1) in the foreground.', load: () => require('./commands/sandbox').sandboxCommand },
 ];
 

@@ -3,42 +3,36 @@
  * `--env NAME` from the workspace's `.vscode/settings.json` (the setting the
  * extension reads, plus the built-in "Local sandbox"). Secrets come only from
  * environment variables; proxies from the standard variables; extra CAs from
- * `--ca` and the `extraCaCertificates` setting.
+ * `--ca` and the `extraCaCertificates` setting. The connection itself is the
+ * engine's (`openConnection`): this file only turns flags into its inputs.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { Dispatcher } from 'undici';
-import {
-  basicAuthorization,
-  checkBaseUrl,
-  CouponApiClient,
-  createCouponApiClient,
-  createDispatcher,
-  CouponApiError,
-  credentialsFor,
-  ServerCouponSeries,
-  proxyFromEnvironment,
-  SecretScrubber,
-} from '../../core/src/api';
+import { basicAuthorization, checkBaseUrl, credentialsFor, SecretScrubber } from '../../core/src/api';
+import { Connection, openConnection } from '../../core/src/engine';
 import {
   allEnvironments,
   AuthKind,
   DEFAULT_REQUEST_TIMEOUT_SECONDS,
   Environment,
   findEnvironment,
+  isOrgId,
   LOCAL_SANDBOX_NAME,
   parseSettings,
   SETTINGS_SECTION,
 } from '../../core/src/environments';
+import { createDispatcher, createUndiciTransport, proxyFromEnvironment } from '../../core/src/node/httpTransport';
 import { SANDBOX_PASSWORD, SANDBOX_USERNAME } from '../../core/src/sandbox';
 import { listOption, numberOption, OptionSpec, ParsedArgs, stringOption, UsageError, flag } from './args';
-import { CliFailure, CommandContext } from './command';
+import { CommandContext } from './command';
 
 export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
   { name: 'env', type: 'string', value: 'NAME', description: `An environment from .vscode/settings.json (${SETTINGS_SECTION}.environments), or "${LOCAL_SANDBOX_NAME}".` },
   { name: 'host', type: 'string', value: 'URL', description: 'The API host (https://, or http:// to loopback only), instead of --env.' },
   { name: 'auth', type: 'string', value: 'KIND', choices: ['basic', 'oauth'], description: 'How to authenticate with --host (inferred when only one kind of credentials is set).' },
+  { name: 'org-id', type: 'string', value: 'ID', description: 'With --host: the org the credentials belong to (tells two orgs on one host apart).' },
   { name: 'timeout', type: 'string', value: 'SECONDS', description: 'Per-request timeout (default: the setting, else 30).' },
   { name: 'ca', type: 'list', value: 'FILE', description: 'Extra CA certificate (PEM) to trust, e.g. a corporate proxy\'s.' },
   { name: 'verbose', type: 'boolean', description: 'Log every request and response on stderr (credentials redacted).' },
@@ -53,55 +47,7 @@ export const CONNECTION_HELP: readonly string[] = [
   'Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Extra CAs: NODE_EXTRA_CA_CERTS or --ca FILE.',
 ];
 
-/**
- * GET one series. A failure becomes a `CliFailure` with `exitCode`, after the
- * JSON result `{ok: false, ...about, error}` when `json`.
- */
-export async function fetchSeries(
-  connection: Connection,
-  id: number,
-  report: { context: CommandContext; json: boolean; about: Record<string, unknown>; exitCode: number },
-): Promise<ServerCouponSeries> {
-  try {
-    const found = await connection.client.getSeries(id);
-    return found.find((candidate) => candidate.id === id) ?? found[0];
-  } catch (caught) {
-    if (!(caught instanceof CouponApiError)) throw caught;
-    const error = apiFailure(caught);
-    if (report.json) report.context.output.json({ ok: false, ...report.about, error });
-    throw new CliFailure(error.message, report.exitCode);
-  }
-}
-
 export const SETTINGS_FILE = path.join('.vscode', 'settings.json');
-
-/** An API failure as the CLI reports it: the client's message plus the flag that helps here, for text and `--json`. */
-export interface ApiFailure {
-  kind: string;
-  message: string;
-  status?: number;
-}
-
-/** The client's messages name editor settings and commands; add what to do from a terminal. */
-const CLI_HINTS: Partial<Record<CouponApiError['kind'], string>> = {
-  timeout: '(coupon: --timeout SECONDS)',
-  'connection-refused': '(coupon: start one with coupon sandbox)',
-  tls: '(coupon: --ca FILE or NODE_EXTRA_CA_CERTS)',
-};
-
-export function apiFailure(error: unknown): ApiFailure {
-  if (!(error instanceof CouponApiError)) return { kind: 'network', message: error instanceof Error ? error.message : String(error) };
-  let hint = CLI_HINTS[error.kind];
-  if (error.kind === 'connection-refused' && !/sandbox/i.test(error.message)) hint = undefined;
-  return { kind: error.kind, message: hint ? `${error.message} ${hint}` : error.message, ...(error.status ? { status: error.status } : {}) };
-}
-
-export interface Connection {
-  client: CouponApiClient;
-  /** The environment's name ("EU production") or the host. */
-  name: string;
-  close(): Promise<void>;
-}
 
 function variable(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name];
@@ -173,7 +119,11 @@ function targetFromHost(host: string, args: ParsedArgs, env: NodeJS.ProcessEnv):
   const checked = checkBaseUrl(host);
   if (!checked.ok) throw new UsageError(`--host: ${checked.problem}`);
   const auth = (stringOption(args, 'auth') as AuthKind | undefined) ?? inferAuth(env);
-  return { environment: { name: checked.url.host, host, auth }, timeoutSeconds: DEFAULT_REQUEST_TIMEOUT_SECONDS, caFiles: [] };
+  const rawOrgId = stringOption(args, 'org-id');
+  const orgId = rawOrgId === undefined ? undefined : Number(rawOrgId);
+  if (rawOrgId !== undefined && (!/^\d+$/.test(rawOrgId) || !isOrgId(orgId))) throw new UsageError(`--org-id must be the org's id, a positive whole number, not "${rawOrgId}"`);
+  const environment: Environment = { name: checked.url.host, host, auth, ...(orgId !== undefined ? { orgId } : {}) };
+  return { environment, timeoutSeconds: DEFAULT_REQUEST_TIMEOUT_SECONDS, caFiles: [] };
 }
 
 /** The secret and the principal (username or client key) for the environment, from the variables. */
@@ -212,11 +162,19 @@ function readCertificates(files: readonly string[], env: NodeJS.ProcessEnv, cwd:
   });
 }
 
+export interface CliConnection {
+  connection: Connection;
+  /** The environment's name ("EU production") or the host. */
+  name: string;
+  close(): Promise<void>;
+}
+
 /**
  * Resolves the target and credentials (bad usage throws `UsageError`, before
- * anything is sent), and registers every secret with the output's scrubber.
+ * anything is sent), registers every secret with the output's scrubber, and
+ * opens the engine's connection.
  */
-export function connect(args: ParsedArgs, context: CommandContext): Connection {
+export async function connect(args: ParsedArgs, context: CommandContext): Promise<CliConnection> {
   const { env, cwd } = context.io;
   const envName = stringOption(args, 'env');
   const host = stringOption(args, 'host');
@@ -225,6 +183,7 @@ export function connect(args: ParsedArgs, context: CommandContext): Connection {
     throw new UsageError(`say where to send: --env NAME (from ${SETTINGS_FILE}, or "${LOCAL_SANDBOX_NAME}") or --host URL [--auth basic|oauth]`);
   }
   if (envName !== undefined && stringOption(args, 'auth') !== undefined) throw new UsageError('--auth goes with --host; an environment from --env has its own auth kind');
+  if (envName !== undefined && stringOption(args, 'org-id') !== undefined) throw new UsageError('--org-id goes with --host; an environment from --env has its own orgId');
   const target = envName !== undefined ? targetFromSettings(envName, context) : targetFromHost(host as string, args, env);
   const timeoutSeconds = numberOption(args, 'timeout', { min: 1, max: 600 }) ?? target.timeoutSeconds;
   const credentials = credentialsOf(target.environment, env);
@@ -247,18 +206,17 @@ export function connect(args: ParsedArgs, context: CommandContext): Connection {
     dispatcher = createDispatcher({ strictSSL: true, ...(proxyUrl ? { proxyUrl } : {}), ...(certificates.length > 0 ? { extraCaCertificates: certificates } : {}) });
   }
   const verbose = flag(args, 'verbose');
-  const client = createCouponApiClient({
-    baseUrl: target.environment.host,
-    credentials,
+  // The user's username / client key from the variables override the environment's.
+  const environment: Environment = credentials.kind === 'basic' ? { ...target.environment, username: credentials.username } : { ...target.environment, clientKey: credentials.clientKey };
+  const connection = await openConnection(environment, {
+    credentials: { credentials: async () => credentials },
+    transport: createUndiciTransport(dispatcher),
     timeoutMs: timeoutSeconds * 1000,
-    environmentName: target.environment.name,
-    ...(dispatcher ? { dispatcher } : {}),
-    ...(target.environment.attribution ? { attribution: target.environment.attribution } : {}),
     ...(verbose ? { log: (line: string) => context.output.err(`coupon: ${line}`) } : {}),
   });
   if (verbose && proxyUrl) context.output.err(`coupon: via proxy ${proxyUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
   return {
-    client,
+    connection,
     name: target.environment.name,
     async close() {
       await dispatcher?.close();

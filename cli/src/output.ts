@@ -146,3 +146,8 @@ function plural(count: number, word: string): string {
 export function summaryLine(files: number, errors: number, warnings: number): string {
   return `${plural(files, 'file')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
+
+/** Prints a file's diagnostics, one compiler-style line each, on stdout. */
+export function printDiagnostics(output: Output, display: string, diagnostics: readonly Diagnostic[]): void {
+  if (diagnostics.length > 0) output.out(diagnostics.map((diagnostic) => formatDiagnostic(output, display, diagnostic)).join('\n'));
+}

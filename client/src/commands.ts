@@ -1,29 +1,33 @@
 /**
- * The "Coupon Series" commands: thin glue between VS Code (editors, prompts,
- * progress, the diff editor) and the core operations, which hold the rules.
+ * The "Coupon Series" commands: VS Code's side only (which file, prompts,
+ * progress, the diff editor, notifications) around the engine, which decides
+ * everything that talks to the API and writes the file.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CouponApiClient, CouponApiError } from '../../core/src/api';
-import { changedSpan } from '../../core/src/edits';
-import { Environment, REGIONAL_HOSTS, SETTINGS_SECTION } from '../../core/src/environments';
 import {
-  comparisonTexts,
-  compareFileWithServer,
-  createSeriesFromFile,
-  pullSeriesText,
-  seriesId,
-  SeriesFileProblem,
-  textWithCreatedIds,
-  updateSeriesFromFile,
-} from '../../core/src/operations';
+  compareFile,
+  Connection,
+  EngineProblem,
+  pullIntoFile,
+  pullSeriesToNewFile,
+  PushMode,
+  pushFile,
+  PushOutcome,
+  SendQuestion,
+  SeriesFiles,
+} from '../../core/src/engine';
+import { Environment, REGIONAL_HOSTS, SETTINGS_SECTION, SETTING_KEYS } from '../../core/src/environments';
 import { isCouponDocument, LANGUAGE_ID } from '../../core/src/protocol';
 import { SANDBOX_PASSWORD, SANDBOX_USERNAME } from '../../core/src/sandbox';
+import { comparisonTexts } from '../../core/src/series';
+import { AdviceAction, adviceFor } from './advice';
 import { CouponEnvironments } from './environments';
 
 export const COMMANDS = {
   create: 'couponSeries.createOnServer',
   update: 'couponSeries.updateOnServer',
+  push: 'couponSeries.pushToEnvironment',
   compare: 'couponSeries.compareWithServer',
   pull: 'couponSeries.pullFromServer',
   selectEnvironment: 'couponSeries.selectEnvironment',
@@ -31,6 +35,7 @@ export const COMMANDS = {
   signOut: 'couponSeries.signOut',
   startSandbox: 'couponSeries.startLocalSandbox',
   showLog: 'couponSeries.showLog',
+  refreshView: 'couponSeries.refreshSeriesView',
 } as const;
 
 const COMPARE_SCHEME = 'coupon-series-compare';
@@ -48,233 +53,354 @@ class ComparisonDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function registerCommands(context: vscode.ExtensionContext, environments: CouponEnvironments, log: vscode.LogOutputChannel): void {
+/** Something a command can be invoked on: a Uri (explorer, editor title, code lens), a view item, or nothing (the active editor). */
+export interface FileArgument {
+  resourceUri?: vscode.Uri;
+}
+
+export interface CommandHost {
+  environments: CouponEnvironments;
+  files: SeriesFiles;
+  log: vscode.LogOutputChannel;
+  /** Called after anything that may change a file's state (the view and lenses refresh). */
+  changed(): void;
+}
+
+function uriOf(argument: unknown): vscode.Uri | undefined {
+  if (argument instanceof vscode.Uri) return argument;
+  const item = argument as FileArgument | undefined;
+  return item?.resourceUri instanceof vscode.Uri ? item.resourceUri : undefined;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, host: CommandHost): void {
+  const { environments, files, log } = host;
   const comparisons = new ComparisonDocuments();
 
-  /** The open coupon file a command acts on: the one passed (code lens) or the active editor's. */
-  function couponDocument(uri?: vscode.Uri): vscode.TextDocument | undefined {
-    const document = uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) : vscode.window.activeTextEditor?.document;
-    if (document && isCouponDocument(document.uri.toString(), document.languageId)) return document;
-    void vscode.window.showErrorMessage('Open a coupon series file (*.coupon.json) first.');
-    return undefined;
-  }
-
-  /** The active environment with a ready client, asking for credentials once if there are none. */
-  async function connect(): Promise<{ environment: Environment; client: CouponApiClient } | undefined> {
-    const environment = environments.active();
-    if (!environment) {
-      const pick = await vscode.window.showErrorMessage(`No environment is named "${environments.settings().activeEnvironment}".`, 'Select Environment');
-      if (pick) await vscode.commands.executeCommand(COMMANDS.selectEnvironment);
-      return undefined;
-    }
-    try {
-      let client = await environments.client(environment);
-      if (!client) {
-        if (!(await askForSecret(environment))) return undefined;
-        client = await environments.client(environment);
-      }
-      return client ? { environment, client } : undefined;
-    } catch (error) {
-      // An unreadable CA file, an http:// host that is not loopback, a sandbox port in use...
-      reportFailure(error);
-      return undefined;
-    }
-  }
-
-  async function confirm(environment: Environment, action: string, document: vscode.TextDocument): Promise<boolean> {
-    if (environments.isSandbox(environment) || !environments.settings().confirmBeforeSending) return true;
-    const answer = await vscode.window.showWarningMessage(
-      `${action} ${path.basename(document.uri.fsPath)} on ${environment.name} (${environment.host})?`,
-      { modal: true, detail: 'Turn this question off with the setting couponSeries.confirmBeforeSending.' },
-      action,
-    );
-    return answer === action;
-  }
-
-  /** Runs a request under a cancellable progress notification, turning failures into messages. */
-  async function withRequest<T>(title: string, run: (signal: AbortSignal) => Promise<T>, handle?: (error: unknown) => Promise<boolean>): Promise<T | undefined> {
-    try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        return run(controller.signal);
-      });
-    } catch (error) {
-      if (!(await handle?.(error))) reportFailure(error);
-      return undefined;
-    }
-  }
-
-  /** Shows the failure without waiting for the notification to be dismissed, so the command itself completes. */
-  function reportFailure(error: unknown): void {
-    if (error instanceof SeriesFileProblem && error.kind === 'invalid') {
-      void vscode.window.showErrorMessage(error.message, 'Show Problems').then((pick) => pick && vscode.commands.executeCommand('workbench.actions.view.problems'));
+  /** Shows a failure with the button that helps, without waiting for it to be dismissed. */
+  function report(error: unknown, environment?: Environment): void {
+    if (error instanceof EngineProblem && error.kind === 'cancelled') {
+      log.info(error.message);
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    log.error(message);
-    void vscode.window.showErrorMessage(message, 'Show Log').then((pick) => pick && log.show(true));
+    let hostname: string | undefined;
+    try {
+      hostname = environment ? new URL(/^[a-z]+:\/\//i.test(environment.host) ? environment.host : `https://${environment.host}`).hostname : undefined;
+    } catch {
+      hostname = undefined;
+    }
+    const advice = adviceFor(error, hostname);
+    log.error(advice.message);
+    void vscode.window.showErrorMessage(advice.message, ...advice.actions).then((pick?: AdviceAction) => {
+      if (pick === 'Set Credentials') void vscode.commands.executeCommand(COMMANDS.setCredentials);
+      else if (pick === 'Start Local Sandbox') void vscode.commands.executeCommand(COMMANDS.startSandbox);
+      else if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', advice.setting ?? SETTINGS_SECTION);
+      else if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+      else if (pick === 'Show Log') log.show(true);
+    });
   }
-
-  /** Writes the new text into the document with one minimal edit, then saves. */
-  async function applyText(document: vscode.TextDocument, before: string, after: string): Promise<void> {
-    const { start, oldEnd, newEnd } = changedSpan(before, after);
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(oldEnd)), after.slice(start, newEnd));
-    if (!(await vscode.workspace.applyEdit(edit))) throw new Error('The editor refused the edit; the file was not changed.');
-    await document.save();
-  }
-
-  /** Documents with a create in flight: a second click must not send a second POST. */
-  const creating = new Set<string>();
 
   /**
-   * Sends a create for the document once, then writes the ids into the text as
-   * it is now (typing may have gone on) and saves. If that last step fails the
-   * series exists anyway: say which id to add, so nobody creates it twice.
+   * The coupon file a command acts on, saved: the one passed (explorer, view,
+   * editor title, code lens) or the active editor's. Files only: the engine
+   * locks and writes them on disk.
    */
-  async function sendCreate(document: vscode.TextDocument, asNewSeries: boolean): Promise<void> {
-    const key = document.uri.toString();
-    if (creating.has(key)) {
-      void vscode.window.showInformationMessage('This file is already being created on the server: wait for that request to finish.');
-      return;
+  async function couponFile(argument: unknown): Promise<vscode.Uri | undefined> {
+    const uri = uriOf(argument) ?? vscode.window.activeTextEditor?.document.uri;
+    const document = uri && vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
+    if (!uri || !isCouponDocument(uri.toString(), document?.languageId ?? '')) {
+      void vscode.window.showErrorMessage('Open a coupon series file (*.coupon.json) first.');
+      return undefined;
     }
-    creating.add(key);
+    if (uri.scheme !== 'file') {
+      void vscode.window.showErrorMessage(`${path.basename(uri.path)} is not a file on disk: save it as a *.coupon.json file first (the series is recorded in the file).`);
+      return undefined;
+    }
+    if (document?.isDirty && !(await document.save())) {
+      void vscode.window.showErrorMessage(`${path.basename(uri.fsPath)} could not be saved: nothing was sent.`);
+      return undefined;
+    }
+    return uri;
+  }
+
+  /** The engine's connection to `environment`, asking for credentials once when none are stored. */
+  async function connect(environment: Environment): Promise<Connection | undefined> {
     try {
-      const connection = await connect();
-      if (!connection || !(await confirm(connection.environment, 'Create', document))) return;
-      const { environment, client } = connection;
-      const result = await withRequest(`Creating coupon series on ${environment.name}…`, (signal) => createSeriesFromFile(client, document.getText(), { signal, asNewSeries }));
-      if (!result) return;
-      const { id, seriesCode } = result.server;
-      log.info(`Created series ${id} on ${environment.name} from ${document.uri.fsPath}`);
-      try {
-        const current = document.getText();
-        await applyText(document, current, textWithCreatedIds(current, result.server, asNewSeries));
-      } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        reportFailure(new Error(`Series ${id} was created on ${environment.name}, but its id could not be written into the file (${why}). Add "id": ${id}${seriesCode ? ` and "seriesCode": "${seriesCode}"` : ''} by hand before sending it again.`));
+      return await environments.connect(environment);
+    } catch (error) {
+      if (error instanceof EngineProblem && error.kind === 'no-credentials') {
+        if (!(await askForSecret(environment))) return undefined;
+        try {
+          return await environments.connect(environment);
+        } catch (again) {
+          report(again, environment);
+          return undefined;
+        }
+      }
+      // An unreadable CA file, an http:// host that is not loopback, a sandbox port in use...
+      report(error, environment);
+      return undefined;
+    }
+  }
+
+  function activeEnvironment(): Environment | undefined {
+    const environment = environments.active();
+    if (!environment) {
+      void vscode.window.showErrorMessage(`No environment is named "${environments.activeName()}" any more.`, 'Select Environment').then((pick) => {
+        if (pick) void vscode.commands.executeCommand(COMMANDS.selectEnvironment);
+      });
+    }
+    return environment;
+  }
+
+  /** Runs `work` under a cancellable progress notification. */
+  function withProgress<T>(title: string, work: (signal: AbortSignal, progress: vscode.Progress<{ message?: string }>) => Promise<T>): Thenable<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return work(controller.signal, progress);
+    });
+  }
+
+  /**
+   * The question before a send. Protected environments, overwriting a server's
+   * changes and replacing a vanished series always ask; otherwise
+   * `couponSeries.confirmBeforeSending` (a user setting) decides, and the local sandbox never asks.
+   */
+  async function confirmSend(question: SendQuestion, uri: vscode.Uri): Promise<boolean> {
+    const { environment } = question;
+    const name = path.basename(question.file);
+    const mustAsk = environment.protected === true || question.drifted || question.replacesMissing;
+    const confirmSetting = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(SETTING_KEYS.confirmBeforeSending) ?? true;
+    if (!mustAsk && (environments.isSandbox(environment) || !confirmSetting)) {
+      for (const warning of question.warnings) {
+        log.warn(`${name}: ${warning}`);
+        void vscode.window.showWarningMessage(`${name}: ${warning}`);
+      }
+      return true;
+    }
+    const changes = question.changes.length ? ` (${question.changes.slice(0, 6).join(', ')}${question.changes.length > 6 ? ', …' : ''})` : '';
+    let message: string;
+    let button: string;
+    if (question.replacesMissing) {
+      message = `The series recorded for ${name} on ${environment.name} is no longer on the server. Create ${name} there as a new series?`;
+      button = 'Create as New Series';
+    } else if (question.drifted) {
+      message = `Series ${question.id} on ${environment.name} was changed on the server since ${name} was last pushed${changes}. Overwrite the server's changes?`;
+      button = 'Overwrite';
+    } else {
+      message = `${question.action === 'create' ? 'Create' : `Update series ${question.id} from`} ${name} on ${environment.name}${environment.protected ? ' (protected)' : ''}?`;
+      button = question.action === 'create' ? 'Create' : 'Update';
+    }
+    const detail = [
+      `${environment.host}${environment.orgId ? `, org ${environment.orgId}` : ''}`,
+      ...question.warnings,
+      environment.protected
+        ? 'This environment is marked protected: every send to it asks first.'
+        : `Turn this question off with the user setting ${SETTINGS_SECTION}.${SETTING_KEYS.confirmBeforeSending}.`,
+    ].join('\n\n');
+    const buttons = question.drifted ? [button, 'Compare with Server'] : [button];
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+    if (answer === 'Compare with Server') void compare(uri);
+    return answer === button;
+  }
+
+  function outcomeMessage(outcome: PushOutcome, name: string, environment: Environment): string {
+    const moved = outcome.migrated ? ' Its ids moved from CouponSeriesV2 into "deployments".' : '';
+    if (outcome.action === 'create') {
+      const code = typeof outcome.server?.seriesCode === 'string' ? ` (${outcome.server.seriesCode})` : '';
+      return `Created series ${outcome.id}${code} on ${environment.name} from ${name}; recorded in the file.`;
+    }
+    if (outcome.action === 'update') return `Updated series ${outcome.id} on ${environment.name} from ${name}.${moved}`;
+    return `${name} is up to date on ${environment.name} (series ${outcome.id}): nothing was sent.${moved}`;
+  }
+
+  /** Create, update or push one file on `environment` (the active one when not given). */
+  async function send(argument: unknown, mode: PushMode, chosen?: Environment): Promise<void> {
+    const uri = await couponFile(argument);
+    const environment = chosen ?? activeEnvironment();
+    if (!uri || !environment) return;
+    const connection = await connect(environment);
+    if (!connection) return;
+    const name = path.basename(uri.fsPath);
+    const verb = mode === 'create' ? 'Creating' : mode === 'update' ? 'Updating' : 'Pushing';
+    try {
+      const outcome = await withProgress(`${verb} ${name} on ${environment.name}…`, (signal, progress) =>
+        pushFile(connection, files, uri.fsPath, {
+          mode,
+          signal,
+          confirm: (question) => confirmSend(question, uri),
+          onWait: (holder) => progress.report({ message: `waiting: the file is being pushed by ${holder}` }),
+        }),
+      );
+      for (const warning of outcome.warnings) void vscode.window.showWarningMessage(warning);
+      const message = outcomeMessage(outcome, name, environment);
+      log.info(message);
+      void vscode.window.showInformationMessage(message);
+    } catch (error) {
+      if (mode === 'create' && error instanceof EngineProblem && error.kind === 'already-created') {
+        const pick = await vscode.window.showInformationMessage(error.message, 'Update on Server');
+        if (pick) await send(uri, 'update', environment);
         return;
       }
-      void vscode.window.showInformationMessage(`Created series ${id}${seriesCode ? ` (${seriesCode})` : ''} on ${environment.name}.`);
-    } catch (error) {
-      reportFailure(error);
+      if (mode === 'update' && error instanceof EngineProblem && error.kind === 'not-created') {
+        const pick = await vscode.window.showInformationMessage(error.message, 'Create on Server');
+        if (pick) await send(uri, 'create', environment);
+        return;
+      }
+      report(error, environment);
     } finally {
-      creating.delete(key);
+      host.changed();
     }
   }
 
-  async function create(uri?: vscode.Uri): Promise<void> {
-    const document = couponDocument(uri);
-    if (!document) return;
-    const id = seriesId(document.getText());
-    if (id !== undefined) {
-      const pick = await vscode.window.showInformationMessage(`This file already holds series ${id}; creating it again would make a duplicate.`, 'Update on Server');
-      if (pick) await update(document.uri);
-      return;
-    }
-    await sendCreate(document, false);
+  async function pickEnvironment(title: string): Promise<Environment | undefined> {
+    type Item = vscode.QuickPickItem & { environment: Environment };
+    const active = environments.active();
+    const items: Item[] = environments.all().map((environment) => ({
+      label: `${environment.protected ? '$(shield) ' : ''}${environment.name}`,
+      description: `${environment.host}${environment.orgId ? ` · org ${environment.orgId}` : ''}`,
+      detail: environment.name === active?.name ? 'active' : undefined,
+      environment,
+    }));
+    return (await vscode.window.showQuickPick(items, { title, placeHolder: 'The environment to create or update the series on' }))?.environment;
   }
 
-  async function update(uri?: vscode.Uri): Promise<void> {
-    const document = couponDocument(uri);
-    if (!document) return;
-    if (seriesId(document.getText()) === undefined) {
-      const pick = await vscode.window.showInformationMessage('This file has no "id" yet: the series has not been created on a server.', 'Create on Server');
-      if (pick) await create(document.uri);
-      return;
-    }
-    const connection = await connect();
-    if (!connection || !(await confirm(connection.environment, 'Update', document))) return;
-    const { environment, client } = connection;
-    const offerCreate = async (error: unknown): Promise<boolean> => {
-      if (!(error instanceof CouponApiError && error.kind === 'not-found')) return false;
-      log.error(error.message);
-      void vscode.window.showErrorMessage(`${error.message} Create it as a new series instead?`, 'Create on Server').then((pick) => pick && sendCreate(document, true));
-      return true;
-    };
-    const result = await withRequest(`Updating coupon series on ${environment.name}…`, (signal) => updateSeriesFromFile(client, document.getText(), { signal }), offerCreate);
-    if (!result) return;
-    log.info(`Updated series ${result.server.id} on ${environment.name} from ${document.uri.fsPath}`);
-    void vscode.window.showInformationMessage(`Updated series ${result.server.id} on ${environment.name}.`);
+  async function pushToEnvironment(argument: unknown, selection?: unknown[]): Promise<void> {
+    const targets = Array.isArray(selection) && selection.length > 1 ? selection : [argument];
+    const environment = await pickEnvironment('Push to Environment');
+    if (!environment) return;
+    for (const target of targets) await send(target, 'push', environment);
   }
 
-  async function compare(uri?: vscode.Uri): Promise<void> {
-    const document = couponDocument(uri);
-    if (!document) return;
-    const connection = await connect();
+  async function compare(argument: unknown): Promise<void> {
+    const uri = await couponFile(argument);
+    const environment = activeEnvironment();
+    if (!uri || !environment) return;
+    const connection = await connect(environment);
     if (!connection) return;
-    const { environment, client } = connection;
-    const comparison = await withRequest(`Fetching the series from ${environment.name}…`, (signal) => compareFileWithServer(client, document.getText(), { signal }));
-    if (!comparison) return;
-    const texts = comparisonTexts(comparison);
-    const name = path.basename(document.uri.fsPath);
-    const left = comparisons.put(`${comparison.id} on ${environment.name}.coupon.json`, texts.server);
-    const right = comparisons.put(name, texts.file);
-    await vscode.commands.executeCommand('vscode.diff', left, right, `Series ${comparison.id} on ${environment.name} ↔ ${name}`);
-    const summary = comparison.differences.length === 0 ? 'The file and the server agree on every field the server returns.' : `${comparison.differences.length} field(s) differ.`;
-    const notCompared = comparison.notReturned.length ? ` Not compared (the server does not return them): ${comparison.notReturned.join(', ')}.` : '';
-    void vscode.window.showInformationMessage(summary + notCompared);
+    try {
+      const comparison = await withProgress(`Fetching the series from ${environment.name}…`, async (signal) => compareFile(connection, await files.read(uri.fsPath), { signal }));
+      const texts = comparisonTexts(comparison);
+      const name = path.basename(uri.fsPath);
+      const left = comparisons.put(`${comparison.id} on ${environment.name}.coupon.json`, texts.server);
+      const right = comparisons.put(name, texts.file);
+      await vscode.commands.executeCommand('vscode.diff', left, right, `Series ${comparison.id} on ${environment.name} ↔ ${name}`);
+      const summary = comparison.differences.length === 0 ? 'The file and the server agree on every field the server returns.' : `${comparison.differences.length} field(s) differ.`;
+      const drift = comparison.status.drifted ? ' The series was changed on the server since the file was last pushed.' : '';
+      const notCompared = comparison.notReturned.length ? ` Not compared (the server does not return them): ${comparison.notReturned.join(', ')}.` : '';
+      void vscode.window.showInformationMessage(summary + drift + notCompared);
+    } catch (error) {
+      report(error, environment);
+    }
   }
 
-  async function pull(): Promise<void> {
+  /** A free name for a pulled series in `folder`: `<id>.coupon.json`, else `<id>-2.coupon.json`... */
+  async function pullNewFile(connection: Connection, id: number, folder: vscode.Uri): Promise<vscode.Uri> {
+    for (let attempt = 1; ; attempt++) {
+      const target = vscode.Uri.joinPath(folder, `${id}${attempt > 1 ? `-${attempt}` : ''}.coupon.json`);
+      try {
+        const pulled = await pullSeriesToNewFile(connection, files, id, target.fsPath);
+        for (const field of pulled.toFillIn) void vscode.window.showWarningMessage(`${path.basename(target.fsPath)}: fill in ${field}`);
+        return target;
+      } catch (error) {
+        // Never replaces a file: another name, a few times.
+        if (!(error instanceof EngineProblem && error.kind === 'exists') || attempt >= 20) throw error;
+      }
+    }
+  }
+
+  async function pullById(environment: Environment): Promise<void> {
     const input = await vscode.window.showInputBox({
-      title: 'Pull from Server',
-      prompt: 'The id of the coupon series to fetch',
+      title: `Pull from ${environment.name}`,
+      prompt: 'The id of the coupon series to fetch into a new file',
       validateInput: (value) => (/^[1-9]\d*$/.test(value.trim()) ? undefined : 'A series id is a positive whole number.'),
     });
     if (!input) return;
     const id = Number(input.trim());
-    const connection = await connect();
-    if (!connection) return;
-    const { environment, client } = connection;
-    const text = await withRequest(`Fetching series ${id} from ${environment.name}…`, (signal) => pullSeriesText(client, id, { signal }));
-    if (text === undefined) return;
+    const connection = await connect(environment);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    let target = folder && vscode.Uri.joinPath(folder, `${id}.coupon.json`);
-    if (target) {
-      try {
-        await vscode.workspace.fs.stat(target);
-        target = target.with({ scheme: 'untitled' }); // Never overwrite an existing file: the user chooses.
-      } catch {
-        await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    if (!connection) return;
+    if (!folder || folder.scheme !== 'file') {
+      void vscode.window.showErrorMessage('Open a folder first: a pulled series is written as a new file in it.');
+      return;
+    }
+    try {
+      const target = await withProgress(`Fetching series ${id} from ${environment.name}…`, () => pullNewFile(connection, id, folder));
+      await vscode.window.showTextDocument(target);
+    } catch (error) {
+      report(error, environment);
+    } finally {
+      host.changed();
+    }
+  }
+
+  /** Pull: into the targeted file when it has a series on the active environment, else a series by id into a new file. */
+  async function pull(argument: unknown): Promise<void> {
+    const environment = activeEnvironment();
+    if (!environment) return;
+    const targeted = uriOf(argument) ?? vscode.window.activeTextEditor?.document.uri;
+    const isCoupon = targeted && targeted.scheme === 'file' && isCouponDocument(targeted.toString(), LANGUAGE_ID);
+    if (!isCoupon) return pullById(environment);
+    const uri = await couponFile(targeted);
+    if (!uri) return;
+    const connection = await connect(environment);
+    if (!connection) return;
+    const name = path.basename(uri.fsPath);
+    try {
+      const outcome = await withProgress(`Pulling ${name} from ${environment.name}…`, (signal) =>
+        pullIntoFile(connection, files, uri.fsPath, {
+          signal,
+          confirmOverwrite: async (changes) =>
+            (await vscode.window.showWarningMessage(
+              `${name} has changes not pushed to ${environment.name}${changes.length ? ` (${changes.join(', ')})` : ''}. Pulling replaces them with the server's values.`,
+              { modal: true },
+              'Pull Anyway',
+            )) === 'Pull Anyway',
+        }),
+      );
+      const kept = outcome.kept.length ? ` Kept the file's ${outcome.kept.join(', ')} (the server does not return them).` : '';
+      void vscode.window.showInformationMessage(`${name}: ${outcome.changed.length ? `took ${outcome.changed.join(', ')} from` : 'already the same as'} series ${outcome.server.id} on ${environment.name}.${kept}`);
+      for (const field of outcome.toFillIn) void vscode.window.showWarningMessage(`${name}: fill in ${field}`);
+    } catch (error) {
+      if (error instanceof EngineProblem && error.kind === 'not-created') {
+        const pick = await vscode.window.showInformationMessage(`${name} has no series on ${environment.name}.`, 'Pull a Series by Id…');
+        if (pick) await pullById(environment);
+        return;
       }
+      report(error, environment);
+    } finally {
+      host.changed();
     }
-    const document = target
-      ? await vscode.workspace.openTextDocument(target)
-      : await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: text });
-    if (document.uri.scheme === 'untitled' && document.getText() === '') {
-      const edit = new vscode.WorkspaceEdit();
-      edit.insert(document.uri, new vscode.Position(0, 0), text);
-      await vscode.workspace.applyEdit(edit);
-    }
-    await vscode.window.showTextDocument(document);
   }
 
   async function selectEnvironment(): Promise<void> {
     const active = environments.active();
     type Item = vscode.QuickPickItem & { environment?: Environment };
     const items: Item[] = environments.all().map((environment) => ({
-      label: environment.name,
+      label: `${environment.protected ? '$(shield) ' : ''}${environment.name}`,
       description: environment.host,
-      detail: `${environment.auth === 'basic' ? `Basic auth as ${environment.username}` : `OAuth client ${environment.clientKey}`}${environment.name === active?.name ? ' · active' : ''}`,
+      detail: [
+        environment.auth === 'basic' ? `Basic auth as ${environment.username}` : `OAuth client ${environment.clientKey}`,
+        environment.orgId ? `org ${environment.orgId}` : undefined,
+        environment.protected ? 'protected' : undefined,
+        environment.name === active?.name ? 'active' : undefined,
+      ]
+        .filter(Boolean)
+        .join(' · '),
       environment,
     }));
     items.push({ label: '$(add) Add an environment…', detail: `Regional hosts: ${REGIONAL_HOSTS.map((h) => h.host).join(', ')}` });
-    const pick = await vscode.window.showQuickPick(items, { title: 'Select Environment', placeHolder: 'Where Create, Update, Compare and Pull send requests' });
+    const pick = await vscode.window.showQuickPick(items, { title: 'Select Environment', placeHolder: 'Where Create, Update, Compare and Pull send requests (your choice, not shared)' });
     if (!pick) return;
     if (!pick.environment) {
-      await vscode.commands.executeCommand('workbench.action.openSettings', `${SETTINGS_SECTION}.environments`);
+      await vscode.commands.executeCommand('workbench.action.openSettingsJson');
+      void vscode.window.showInformationMessage(`Add an entry to "${SETTINGS_SECTION}.${SETTING_KEYS.environments}" (name, host, auth, username or clientKey, orgId), then run Set Credentials.`);
       return;
     }
     await environments.setActive(pick.environment);
-    if (!(await environments.hasSecret(pick.environment))) {
-      const set = await vscode.window.showInformationMessage(`${pick.environment.name} has no credentials yet.`, 'Set Credentials');
-      if (set) await askForSecret(pick.environment);
-    }
   }
 
-  /** Asks for the password (basic) or client secret (OAuth) and keeps it in SecretStorage. */
+  /** Asks for the environment's password or client secret and keeps it in SecretStorage. */
   async function askForSecret(environment: Environment): Promise<boolean> {
     if (environments.isSandbox(environment)) {
       void vscode.window.showInformationMessage(`The local sandbox needs no credentials: it accepts ${SANDBOX_USERNAME} / ${SANDBOX_PASSWORD}.`);
@@ -315,14 +441,15 @@ export function registerCommands(context: vscode.ExtensionContext, environments:
       const url = await environments.sandbox.ensureRunning(environments.settings().sandboxPort);
       void vscode.window.showInformationMessage(`Local sandbox running at ${url} (user ${SANDBOX_USERNAME}, password ${SANDBOX_PASSWORD}).`);
     } catch (error) {
-      reportFailure(error);
+      report(error);
     }
   }
 
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, comparisons),
-    vscode.commands.registerCommand(COMMANDS.create, create),
-    vscode.commands.registerCommand(COMMANDS.update, update),
+    vscode.commands.registerCommand(COMMANDS.create, (argument: unknown) => send(argument, 'create')),
+    vscode.commands.registerCommand(COMMANDS.update, (argument: unknown) => send(argument, 'update')),
+    vscode.commands.registerCommand(COMMANDS.push, pushToEnvironment),
     vscode.commands.registerCommand(COMMANDS.compare, compare),
     vscode.commands.registerCommand(COMMANDS.pull, pull),
     vscode.commands.registerCommand(COMMANDS.selectEnvironment, selectEnvironment),

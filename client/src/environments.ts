@@ -1,21 +1,14 @@
 /**
- * The extension's view of environments: settings read through VS Code, secrets
- * in SecretStorage, the built-in local sandbox, and an API client per request.
- * The rules (what a valid environment is, how keys are built) live in core.
+ * The extension's side of environments: settings read through VS Code, the
+ * active environment as a personal choice (workspace state, never a settings
+ * file), credentials in SecretStorage, the built-in local sandbox, and the
+ * engine's connection for an environment. The rules (what a valid environment
+ * is, identities, keys) live in core.
  */
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import {
-  createCouponApiClient,
-  createDispatcher,
-  CouponApiClient,
-  Credentials,
-  md5Hex,
-  parseBaseUrl,
-  selectProxy,
-  StoredToken,
-  TokenStore,
-} from '../../core/src/api';
+import { Credentials, md5Hex, parseBaseUrl, StoredToken, TokenStore } from '../../core/src/api';
+import { Connection, CredentialSource, openConnection } from '../../core/src/engine';
 import {
   allEnvironments,
   CouponSeriesSettings,
@@ -24,11 +17,14 @@ import {
   findEnvironment,
   LOCAL_SANDBOX_NAME,
   parseSettings,
-  SETTING_KEYS,
   SETTINGS_SECTION,
 } from '../../core/src/environments';
+import { createDispatcher, createUndiciTransport, selectProxy } from '../../core/src/node/httpTransport';
 import { SANDBOX_PASSWORD } from '../../core/src/sandbox';
 import { LocalSandboxHost } from './localSandbox';
+
+/** Where the personal choice of environment is kept (per workspace, per user): never in `.vscode/settings.json`. */
+const ACTIVE_ENVIRONMENT_STATE = 'couponSeries.activeEnvironment';
 
 /** SecretStorage-backed OAuth token cache: tokens survive reloads and never touch settings. */
 class SecretTokenStore implements TokenStore {
@@ -50,7 +46,7 @@ class SecretTokenStore implements TokenStore {
   }
 }
 
-export class CouponEnvironments implements vscode.Disposable {
+export class CouponEnvironments implements vscode.Disposable, CredentialSource {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the environments or the active one change. */
   readonly onDidChange = this.changed.event;
@@ -60,6 +56,7 @@ export class CouponEnvironments implements vscode.Disposable {
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
+    private readonly state: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
     readonly sandbox: LocalSandboxHost,
   ) {
@@ -91,8 +88,13 @@ export class CouponEnvironments implements vscode.Disposable {
     return allEnvironments(settings.environments, settings.sandboxPort);
   }
 
+  /** The name of the chosen environment (it may no longer exist in the settings). */
+  activeName(): string {
+    return this.state.get<string>(ACTIVE_ENVIRONMENT_STATE) ?? LOCAL_SANDBOX_NAME;
+  }
+
   active(): Environment | undefined {
-    return findEnvironment(this.all(), this.settings().activeEnvironment);
+    return findEnvironment(this.all(), this.activeName());
   }
 
   isSandbox(environment: Environment): boolean {
@@ -100,8 +102,8 @@ export class CouponEnvironments implements vscode.Disposable {
   }
 
   async setActive(environment: Environment): Promise<void> {
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(SETTING_KEYS.activeEnvironment, environment.name, target);
+    await this.state.update(ACTIVE_ENVIRONMENT_STATE, environment.name);
+    this.changed.fire();
   }
 
   /** Stores a basic password (as the MD5 hash the API wants: the password itself is never kept) or an OAuth secret. */
@@ -111,17 +113,14 @@ export class CouponEnvironments implements vscode.Disposable {
     await this.tokens.delete(key);
   }
 
-  async hasSecret(environment: Environment): Promise<boolean> {
-    return this.isSandbox(environment) || (await this.secrets.get(environmentKey(environment))) !== undefined;
-  }
-
   async signOut(environment: Environment): Promise<void> {
     const key = environmentKey(environment);
     await this.secrets.delete(key);
     await this.tokens.delete(key);
   }
 
-  private async credentials(environment: Environment): Promise<Credentials | undefined> {
+  /** CredentialSource: from SecretStorage (the sandbox's public demo password for the built-in environment). */
+  async credentials(environment: Environment): Promise<Credentials | undefined> {
     if (this.isSandbox(environment)) return { kind: 'basic', username: environment.username ?? '', passwordMd5: md5Hex(SANDBOX_PASSWORD) };
     const secret = await this.secrets.get(environmentKey(environment));
     if (secret === undefined) return undefined;
@@ -131,16 +130,14 @@ export class CouponEnvironments implements vscode.Disposable {
   }
 
   /**
-   * An API client for the environment, or undefined when it has no credentials
-   * yet (the caller offers "Set Credentials"). Proxy and CAs follow VS Code's
-   * `http.proxy`, `http.proxyStrictSSL`, `http.noProxy`, the standard variables
-   * and `couponSeries.extraCaCertificates`.
+   * The engine's connection to the environment (a `no-credentials` problem when
+   * none are stored). Proxy and CAs follow VS Code's `http.proxy`,
+   * `http.proxyStrictSSL`, `http.noProxy`, the standard variables and
+   * `couponSeries.extraCaCertificates`. Starts the local sandbox when that is the target.
    */
-  async client(environment: Environment): Promise<CouponApiClient | undefined> {
-    const credentials = await this.credentials(environment);
-    if (!credentials) return undefined;
-    if (this.isSandbox(environment)) await this.sandbox.ensureRunning(this.settings().sandboxPort);
+  async connect(environment: Environment): Promise<Connection> {
     const settings = this.settings();
+    if (this.isSandbox(environment)) await this.sandbox.ensureRunning(settings.sandboxPort);
     const http = vscode.workspace.getConfiguration('http');
     const configuredProxy = http.get<string>('proxy') || undefined;
     const noProxy = http.get<string[]>('noProxy') ?? [];
@@ -158,16 +155,12 @@ export class CouponEnvironments implements vscode.Disposable {
       strictSSL: http.get<boolean>('proxyStrictSSL') ?? true,
       extraCaCertificates,
     });
-    return createCouponApiClient({
-      baseUrl: environment.host,
-      credentials,
+    return openConnection(environment, {
+      credentials: this,
+      transport: createUndiciTransport(dispatcher),
       timeoutMs: settings.requestTimeoutSeconds * 1000,
-      dispatcher,
       tokenStore: this.tokens,
-      tokenKey: environmentKey(environment),
-      environmentName: environment.name,
-      attribution: environment.attribution,
-      log: (line) => this.log.info(line),
+      log: (line, level) => (level === 'debug' ? this.log.debug(line) : this.log.info(line)),
     });
   }
 }

@@ -1,37 +1,63 @@
 /**
  * What a person sees without opening the palette: the active environment in
- * the status bar (click to switch) and code lenses above a coupon file's root.
+ * the status bar (click to switch; a protected one in the warning colour) and
+ * code lenses above a coupon file's root, from what the file records (no
+ * request: the commands ask the server before sending).
  */
 import * as vscode from 'vscode';
-import { seriesId } from '../../core/src/operations';
+import { mayBelongTo, readDeployments } from '../../core/src/deployments';
 import { LANGUAGE_ID } from '../../core/src/protocol';
 import { COMMANDS } from './commands';
 import { CouponEnvironments } from './environments';
 
-export function registerStatusAndLenses(context: vscode.ExtensionContext, environments: CouponEnvironments): void {
+/** The deployment the file's text records for `environment` (judged locally), if any. */
+function recordedOn(environments: CouponEnvironments, text: string): [string, { id: number }] | undefined {
+  const environment = environments.active();
+  if (!environment) return undefined;
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return [...readDeployments(root).entries].find(([key]) => mayBelongTo(environment, key));
+}
+
+/** Context key for menus and the keybinding: the active editor's file records a series on the active environment. */
+const BOUND_CONTEXT = 'couponSeries.activeFileBound';
+
+export function registerStatusAndLenses(context: vscode.ExtensionContext, environments: CouponEnvironments, changed: vscode.Event<void>): void {
   const status = vscode.window.createStatusBarItem('couponSeries.environment', vscode.StatusBarAlignment.Left, 50);
   status.name = 'Coupon Series Environment';
   status.command = COMMANDS.selectEnvironment;
 
   const refreshStatus = (): void => {
     const environment = environments.active();
-    status.text = `$(cloud-upload) ${environment?.name ?? 'No environment'}`;
-    status.tooltip = environment ? `Coupon Series: requests go to ${environment.host}. Click to switch.` : 'Coupon Series: select an environment';
-    if (vscode.window.activeTextEditor?.document.languageId === LANGUAGE_ID) status.show();
+    status.text = `${environment?.protected ? '$(shield)' : '$(cloud-upload)'} ${environment?.name ?? 'No environment'}`;
+    status.tooltip = environment
+      ? `Coupon Series: requests go to ${environment.host}${environment.orgId ? `, org ${environment.orgId}` : ''}${environment.protected ? ' (protected: every send asks first)' : ''}. Click to switch.`
+      : `Coupon Series: no environment "${environments.activeName()}": click to select one`;
+    status.backgroundColor = environment?.protected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const document = vscode.window.activeTextEditor?.document;
+    if (document?.languageId === LANGUAGE_ID) status.show();
     else status.hide();
+    const bound = document?.languageId === LANGUAGE_ID && recordedOn(environments, document.getText()) !== undefined;
+    void vscode.commands.executeCommand('setContext', BOUND_CONTEXT, bound);
   };
 
   const lensesChanged = new vscode.EventEmitter<void>();
   const lenses: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: lensesChanged.event,
     provideCodeLenses(document) {
-      const environment = environments.active()?.name ?? 'server';
+      const name = environments.active()?.name ?? 'server';
       const top = new vscode.Range(0, 0, 0, 0);
-      const id = seriesId(document.getText());
-      if (id === undefined) return [new vscode.CodeLens(top, { title: `$(cloud-upload) Create on ${environment}`, command: COMMANDS.create, arguments: [document.uri] })];
+      const recorded = recordedOn(environments, document.getText());
+      const push = new vscode.CodeLens(top, { title: '$(cloud) Push to Environment…', command: COMMANDS.push, arguments: [document.uri] });
+      if (!recorded) return [new vscode.CodeLens(top, { title: `$(cloud-upload) Create on ${name}`, command: COMMANDS.create, arguments: [document.uri] }), push];
       return [
-        new vscode.CodeLens(top, { title: `$(cloud-upload) Update series ${id} on ${environment}`, command: COMMANDS.update, arguments: [document.uri] }),
+        new vscode.CodeLens(top, { title: `$(sync) Update series ${recorded[1].id} on ${name}`, command: COMMANDS.update, arguments: [document.uri] }),
         new vscode.CodeLens(top, { title: '$(diff) Compare with Server', command: COMMANDS.compare, arguments: [document.uri] }),
+        push,
       ];
     },
   };
@@ -45,6 +71,13 @@ export function registerStatusAndLenses(context: vscode.ExtensionContext, enviro
       refreshStatus();
       lensesChanged.fire();
     }),
+    changed(() => {
+      refreshStatus();
+      lensesChanged.fire();
+    }),
     vscode.window.onDidChangeActiveTextEditor(refreshStatus),
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (document === vscode.window.activeTextEditor?.document) refreshStatus();
+    }),
   );
 }

@@ -16,9 +16,9 @@ export function detectFormatting(text: string): FormattingOptions {
   return { insertSpaces: true, tabSize: smallest, eol };
 }
 
-/** Edits that set (or, with `undefined`, remove) the value at `path`. */
+/** Edits that set (or, with `undefined`, remove) the value at `path`; a one-line file stays on one line. */
 export function editsToSet(text: string, path: JSONPath, value: unknown): Edit[] {
-  return modify(text, path, value, { formattingOptions: detectFormatting(text) });
+  return modify(text, path, value, text.includes('\n') ? { formattingOptions: detectFormatting(text) } : {});
 }
 
 export type { Edit };

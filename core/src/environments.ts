@@ -1,17 +1,19 @@
 /**
  * The typed settings shared by the extension and the CLI: environments (host +
- * auth kind + who), the active one, timeout, confirmation and extra CA files.
- * Settings never hold a password, a secret or a token: those live in secret
- * storage under `environmentKey(env)`.
+ * auth kind + who + org), timeout, confirmation and extra CA files. Settings
+ * never hold a password, a secret or a token: those live in secret storage
+ * under `environmentKey(env)` (CLI: environment variables).
+ *
+ * An environment's identity is the org on a host (`deploymentKey`), not its
+ * display name: bindings recorded in a file survive renaming it.
  */
 import { checkBaseUrl } from './api/hosts';
-import { SANDBOX_USERNAME } from './sandbox/credentials';
+import { SANDBOX_DEFAULT_ORG_ID, SANDBOX_USERNAME } from './sandbox/credentials';
 
 export const SETTINGS_SECTION = 'couponSeries';
 
 export const SETTING_KEYS = {
   environments: 'environments',
-  activeEnvironment: 'activeEnvironment',
   requestTimeoutSeconds: 'requestTimeoutSeconds',
   confirmBeforeSending: 'confirmBeforeSending',
   extraCaCertificates: 'extraCaCertificates',
@@ -33,6 +35,13 @@ export interface Environment {
   /** OAuth client key for `oauth`. */
   clientKey?: string;
   attribution?: Attribution;
+  /**
+   * The org the credentials belong to. Optional: without it the tool recognises
+   * the org from the server's answers, which cannot tell two orgs on one host apart.
+   */
+  orgId?: number;
+  /** Production: shown in the warning colour, and every send asks first, whatever other settings say. */
+  protected?: boolean;
 }
 
 export const LOCAL_SANDBOX_NAME = 'Local sandbox';
@@ -42,7 +51,7 @@ const MAX_REQUEST_TIMEOUT_SECONDS = 600;
 
 /** The built-in environment: the local sandbox on loopback, basic auth as its demo user. */
 export function localSandboxEnvironment(port = DEFAULT_SANDBOX_PORT): Environment {
-  return { name: LOCAL_SANDBOX_NAME, host: `http://127.0.0.1:${port}`, auth: 'basic', username: SANDBOX_USERNAME };
+  return { name: LOCAL_SANDBOX_NAME, host: `http://127.0.0.1:${port}`, auth: 'basic', username: SANDBOX_USERNAME, orgId: SANDBOX_DEFAULT_ORG_ID };
 }
 
 /** The vendor's regional clusters (the docs disagree, so these are suggestions for a free-text host). */
@@ -57,7 +66,7 @@ export const REGIONAL_HOSTS: readonly { name: string; host: string }[] = [
   { name: 'China', host: 'api.capillarytech.cn.com' },
 ];
 
-const ENVIRONMENT_PROPERTIES = ['name', 'host', 'auth', 'username', 'clientKey', 'attribution'];
+const ENVIRONMENT_PROPERTIES = ['name', 'host', 'auth', 'username', 'clientKey', 'attribution', 'orgId', 'protected'];
 const SECRET_LIKE = /password|secret|token/i;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -111,13 +120,39 @@ function parseEnvironment(raw: unknown, where: string, problems: string[]): Envi
   if (username !== undefined && typeof username !== 'string') problems.push(`${where}.username must be a string.`);
   if (clientKey !== undefined && typeof clientKey !== 'string') problems.push(`${where}.clientKey must be a string.`);
   const attribution = parseAttribution(raw.attribution, where, problems);
+  const { orgId } = raw;
+  if (orgId !== undefined && !isOrgId(orgId)) problems.push(`${where}.orgId must be the org's id, a positive whole number such as 100458.`);
+  if (raw.protected !== undefined && typeof raw.protected !== 'boolean') problems.push(`${where}.protected must be true or false.`);
   if (problems.length > before) return undefined;
 
   const environment: Environment = { name: (name as string).trim(), host: (host as string).trim(), auth: auth as AuthKind };
   if (auth === 'basic') environment.username = (username as string).trim();
   if (auth === 'oauth') environment.clientKey = (clientKey as string).trim();
   if (attribution) environment.attribution = attribution;
+  if (isOrgId(orgId)) environment.orgId = orgId;
+  if (raw.protected === true) environment.protected = true;
   return environment;
+}
+
+/** An org id: a positive whole number. */
+export function isOrgId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+/**
+ * The host part of an environment's identity: lower-case `host[:port][/path]`
+ * without the scheme (https is implied; http only ever reaches loopback).
+ * Undefined for a host that `checkBaseUrl` refuses.
+ */
+export function hostIdentity(host: string): string | undefined {
+  const checked = checkBaseUrl(host);
+  if (!checked.ok) return undefined;
+  return `${checked.url.host}${checked.url.pathname.replace(/\/+$/, '')}`.toLowerCase();
+}
+
+/** The key of a deployment in a file: `<orgId>@<host identity>`, e.g. `100458@eu.api.capillarytech.com`. */
+export function deploymentKey(orgId: number, host: string): string {
+  return `${orgId}@${host}`;
 }
 
 export interface ParsedEnvironments {
@@ -176,7 +211,6 @@ export function environmentKey(environment: Environment): string {
 
 export interface CouponSeriesSettings {
   environments: Environment[];
-  activeEnvironment: string;
   requestTimeoutSeconds: number;
   confirmBeforeSending: boolean;
   /** Paths of PEM files with extra CA certificates (corporate TLS interception). */
@@ -199,11 +233,6 @@ export function parseSettings(read: (key: string) => unknown): ParsedSettings {
   const { environments, problems } = parseEnvironments(read(SETTING_KEYS.environments));
   const name = (key: string) => `${SETTINGS_SECTION}.${key}`;
 
-  const active = read(SETTING_KEYS.activeEnvironment);
-  let activeEnvironment = LOCAL_SANDBOX_NAME;
-  if (nonEmptyString(active)) activeEnvironment = active.trim();
-  else if (active !== undefined && active !== null && active !== '') problems.push(`${name(SETTING_KEYS.activeEnvironment)} must be the name of an environment.`);
-
   const timeout = read(SETTING_KEYS.requestTimeoutSeconds);
   let requestTimeoutSeconds = DEFAULT_REQUEST_TIMEOUT_SECONDS;
   if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 && timeout <= MAX_REQUEST_TIMEOUT_SECONDS) requestTimeoutSeconds = timeout;
@@ -224,5 +253,5 @@ export function parseSettings(read: (key: string) => unknown): ParsedSettings {
   if (typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536) sandboxPort = port;
   else if (port !== undefined && port !== null) problems.push(`${name(SETTING_KEYS.sandboxPort)} must be a port number (1-65535).`);
 
-  return { settings: { environments, activeEnvironment, requestTimeoutSeconds, confirmBeforeSending, extraCaCertificates, sandboxPort }, problems };
+  return { settings: { environments, requestTimeoutSeconds, confirmBeforeSending, extraCaCertificates, sandboxPort }, problems };
 }

@@ -1,11 +1,12 @@
 /**
  * Pure functions between coupon files and server answers: which fields a file
- * carries, writing the server's ids back into a file with a minimal edit,
- * comparing a file with the server, and turning a server answer into a file.
- * The schema is the only list of fields: response-only ones are `readOnly`,
- * id / seriesCode / orgId are `x-serverAssigned`.
+ * carries, comparing a file with the server, turning a server answer into a
+ * file, and merging an answer into an existing file. The schema is the only
+ * list of fields: response-only ones are `readOnly`, id / seriesCode / orgId
+ * are `x-serverAssigned` (a file records them in `deployments`, see deployments.ts).
  */
-import { applyEdits, Edit, findNodeAtLocation, modify, Node, parseTree } from 'jsonc-parser';
+import { applyEdits } from 'jsonc-parser';
+import { editsToSet } from './edits';
 import { SERIES_KEY, seriesSchema } from './schema';
 
 export { SERIES_KEY };
@@ -21,7 +22,10 @@ export const SERVER_ASSIGNED_FIELDS: readonly string[] = seriesProperties.filter
 /** Date-time fields (`x-dateTime`): compared as instants, rewritten to UTC by the server. */
 export const DATE_TIME_FIELDS: readonly string[] = seriesProperties.filter(([, schema]) => schema['x-dateTime']).map(([name]) => name);
 /** Strings that hold JSON (`x-embeddedJson`): compared by the JSON they hold, not by spelling. */
-const EMBEDDED_JSON_FIELDS: readonly string[] = seriesProperties.filter(([, schema]) => schema['x-embeddedJson']).map(([name]) => name);
+export const EMBEDDED_JSON_FIELDS: readonly string[] = seriesProperties.filter(([, schema]) => schema['x-embeddedJson']).map(([name]) => name);
+
+/** Request fields the server never returns (the create page's response example): kept on pull, named before an update. */
+export const FIELDS_NOT_RETURNED: readonly string[] = ['genericCode', 'productInfo', 'redemptionOrgEntityDetails'];
 
 const fileFieldSet = new Set(FILE_FIELDS);
 
@@ -34,72 +38,6 @@ function isJsonObject(value: unknown): value is JsonObject {
 /** The fields of a series that a file carries (request fields + id/seriesCode/orgId), in the object's own order. */
 export function requestFields(series: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(series).filter(([name]) => fileFieldSet.has(name)));
-}
-
-export interface ServerIds {
-  id: number;
-  seriesCode?: string;
-  orgId?: number;
-}
-
-/** The newline style and one level of indentation the text already uses. */
-function detectStyle(text: string): { eol: string; indentUnit: string } {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const indentUnit = /^([ \t]+)\S/m.exec(text)?.[1] ?? '  ';
-  return { eol, indentUnit };
-}
-
-function lineIndent(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
-}
-
-/** One edit inserting `entries` after the last property of `object`, spaced like that property. */
-function insertionEdit(text: string, object: Node, entries: readonly (readonly [string, unknown])[]): Edit {
-  const { eol, indentUnit } = detectStyle(text);
-  const properties = object.children ?? [];
-  const last = properties[properties.length - 1];
-  if (!last?.children || last.children.length < 2) {
-    // An empty object: open it up like its surroundings (one line stays one line).
-    const multiLine = text.includes('\n');
-    const indent = multiLine ? lineIndent(text, object.offset) + indentUnit : '';
-    const newline = multiLine ? eol : '';
-    const body = entries.map(([name, value]) => `${indent}${JSON.stringify(name)}: ${JSON.stringify(value)}`).join(`,${newline || ' '}`);
-    const closingIndent = multiLine ? lineIndent(text, object.offset) : '';
-    return { offset: object.offset + 1, length: object.length - 2, content: `${newline}${body}${newline}${closingIndent}` };
-  }
-  const [keyNode, valueNode] = last.children;
-  const separator = text.slice(keyNode.offset + keyNode.length, valueNode.offset);
-  const leading = text.slice(text.lastIndexOf('\n', last.offset - 1) + 1, last.offset);
-  const onOwnLine = /^[ \t]*$/.test(leading) && text.slice(object.offset, last.offset).includes('\n');
-  let gap = onOwnLine ? eol + leading : '';
-  if (!onOwnLine && properties.length > 1) {
-    const previous = properties[properties.length - 2];
-    gap = text.slice(previous.offset + previous.length, last.offset).replace(',', '');
-  }
-  const content = entries.map(([name, value]) => `,${gap}${JSON.stringify(name)}${separator}${JSON.stringify(value)}`).join('');
-  return { offset: last.offset + last.length, length: 0, content };
-}
-
-/**
- * Writes the server's id (and seriesCode, orgId when given) into the file's
- * `CouponSeriesV2` object: existing values are replaced in place, missing ones
- * are inserted after the last property with the file's own indentation,
- * newlines and spacing. Nothing else in the text changes.
- */
-export function writeServerIds(text: string, ids: ServerIds): string {
-  const root = parseTree(text);
-  const series = root && findNodeAtLocation(root, [SERIES_KEY]);
-  if (!series || series.type !== 'object') throw new Error(`The file has no "${SERIES_KEY}" object to write the server's id into.`);
-  const edits: Edit[] = [];
-  const missing: [string, unknown][] = [];
-  for (const [name, value] of Object.entries(ids)) {
-    if (value === undefined) continue;
-    if (findNodeAtLocation(series, [name])) edits.push(...modify(text, [SERIES_KEY, name], value, {}));
-    else missing.push([name, value]);
-  }
-  if (missing.length > 0) edits.push(insertionEdit(text, series, missing));
-  return applyEdits(text, edits);
 }
 
 function instant(value: unknown): number | undefined {
@@ -198,13 +136,21 @@ function unwrap(series: JsonObject): JsonObject {
   return isJsonObject(series[SERIES_KEY]) ? series[SERIES_KEY] : series;
 }
 
+/** The request fields without the server-assigned ids: what a push sends, and what is compared. */
+export function sentFields(series: JsonObject): JsonObject {
+  const fields = requestFields(series);
+  for (const name of SERVER_ASSIGNED_FIELDS) delete fields[name];
+  return fields;
+}
+
 /**
  * The file's series (bare or wrapped in `CouponSeriesV2`) against the server's
- * (bare, as `getSeries` returns it), both reduced to the fields a file carries.
+ * (bare, as `getSeries` returns it), both reduced to the request fields; the
+ * ids are not compared (the file records them per environment).
  */
 export function compareWithServer(fileSeries: JsonObject, serverSeries: JsonObject): SeriesComparison {
   const result = { notReturned: [] as string[], differences: [] as SeriesDifference[] };
-  const { left, right } = compareObjects(requestFields(unwrap(fileSeries)), requestFields(serverSeries), '', result);
+  const { left, right } = compareObjects(sentFields(unwrap(fileSeries)), sentFields(serverSeries), '', result);
   return { left, right, ...result };
 }
 
@@ -224,17 +170,79 @@ export function formatUtc(value: string, zone: 'Z' | '+00:00'): string | undefin
   return `${day}T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${zone}`;
 }
 
+/** A server's value as a file writes it: UTC dates `…Z` become `…+00:00` (the documented format). */
+function fileSpelling(name: string, value: unknown): unknown {
+  const isUtcDate = DATE_TIME_FIELDS.includes(name) && typeof value === 'string' && /Z$/i.test(value);
+  return isUtcDate ? formatUtc(value, '+00:00') ?? value : value;
+}
+
 /**
- * A file's content from a server answer: `{"CouponSeriesV2": {...}}` with only
- * the fields a file carries (in the schema's order), UTC dates written `+00:00`.
+ * A series object for a file from a server answer: the request fields only
+ * (in the schema's order, ids left to `deployments`), UTC dates written `+00:00`.
  */
-export function seriesFromServer(serverSeries: JsonObject): { [SERIES_KEY]: JsonObject } {
+export function seriesFromServer(serverSeries: JsonObject): JsonObject {
   const series: JsonObject = {};
   for (const name of FILE_FIELDS) {
-    const value = serverSeries[name];
-    if (value === undefined) continue;
-    const isUtcDate = DATE_TIME_FIELDS.includes(name) && typeof value === 'string' && /Z$/i.test(value);
-    series[name] = isUtcDate ? formatUtc(value, '+00:00') ?? value : value;
+    if (SERVER_ASSIGNED_FIELDS.includes(name) || serverSeries[name] === undefined) continue;
+    series[name] = fileSpelling(name, serverSeries[name]);
   }
-  return { [SERIES_KEY]: series };
+  return series;
+}
+
+export interface MergedSeries {
+  text: string;
+  /** Fields (and `customPropertyMap` keys) of the file the server did not return: kept as the file had them. */
+  kept: string[];
+  /** Fields whose value changed to the server's. */
+  changed: string[];
+}
+
+/**
+ * The file's text with its `CouponSeriesV2` brought to the server's values,
+ * field by field (a minimal diff in the file's own formatting): equal meanings
+ * keep the file's spelling, and what the server never returns (genericCode,
+ * productInfo, some customPropertyMap keys...) is kept rather than dropped.
+ */
+export function mergeServerIntoFile(text: string, serverSeries: JsonObject): MergedSeries {
+  const root = JSON.parse(text) as JsonObject;
+  const file = isJsonObject(root[SERIES_KEY]) ? root[SERIES_KEY] : {};
+  const server = seriesFromServer(serverSeries);
+  const kept: string[] = [];
+  const changed: string[] = [];
+  let next = text;
+  const set = (path: string[], value: unknown) => {
+    next = applyEdits(next, editsToSet(next, [SERIES_KEY, ...path], value));
+  };
+  for (const name of FILE_FIELDS) {
+    if (SERVER_ASSIGNED_FIELDS.includes(name)) continue;
+    const fileValue = file[name];
+    const serverValue = server[name];
+    if (serverValue === undefined) {
+      if (fileValue !== undefined) kept.push(name);
+      continue;
+    }
+    if (isJsonObject(fileValue) && isJsonObject(serverValue)) {
+      // customPropertyMap: the server may return fewer keys; each key is merged on its own.
+      for (const key of Object.keys(fileValue)) if (!(key in serverValue)) kept.push(`${name}.${key}`);
+      for (const [key, inner] of Object.entries(serverValue)) {
+        if (!deepEqual(fileValue[key], inner)) {
+          set([name, key], inner);
+          changed.push(`${name}.${key}`);
+        }
+      }
+      continue;
+    }
+    if (fileValue !== undefined && sameMeaning(name, fileValue, serverValue)) continue;
+    set([name], serverValue);
+    changed.push(name);
+  }
+  return { text: next, kept, changed };
+}
+
+/** The two sides of a comparison as pretty-printed JSON texts, for a diff view. */
+export function comparisonTexts(comparison: SeriesComparison): { server: string; file: string } {
+  return {
+    server: `${JSON.stringify({ [SERIES_KEY]: comparison.left }, null, 2)}\n`,
+    file: `${JSON.stringify({ [SERIES_KEY]: comparison.right }, null, 2)}\n`,
+  };
 }

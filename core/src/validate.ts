@@ -12,6 +12,12 @@ import { validateAgainstSchema } from './schemaValidation';
 export interface ValidationOptions {
   /** "Now" for date rules (validTillDate in the past); tests pin it. */
   now?: Date;
+  /**
+   * The request the file is about to become. Some rules depend on it (the update
+   * page's mandatory fields, `validTillDate` on create); without it they judge
+   * by whether the file is already bound to an environment.
+   */
+  sendAs?: 'create' | 'update';
 }
 
 function messageText(message: Diagnostic['message']): string {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { basicAuthorization, credentialsFor, MemoryTokenStore, md5Hex, tokenUseUntil } from '../../core/src/api/auth';
-import { createCouponApiClient } from '../../core/src/api/client';
+
 import { Sandbox, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, collectLog, oauthCredentials, rejectsWithKind, sampleSeries, startScriptedServer } from './api-support';
+import { basicCredentials, collectLog, createTestClient, oauthCredentials, rejectsWithKind, sampleSeries, startScriptedServer } from './api-support';
 
 const TOKEN_PATH = '/v3/oauth/token/generate';
 
@@ -44,7 +44,7 @@ test('credentialsFor hashes a basic password and passes an OAuth secret through'
 test('the exact headers on the wire: Basic, JSON content type and accept, attribution', async () => {
   const server = await startScriptedServer({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"entity": [{"id": 7}], "warnings": []}' });
   try {
-    const client = createCouponApiClient({
+    const client = createTestClient({
       baseUrl: server.url,
       credentials: { kind: 'basic', username: 'store.server', passwordMd5: md5Hex('server123') },
       timeoutMs: 2_000,
@@ -65,7 +65,7 @@ test('the exact headers on the wire: Basic, JSON content type and accept, attrib
 test('entity attribution sends both entity headers', async () => {
   const server = await startScriptedServer({ status: 200, body: '{"entity": [{"id": 7}]}' });
   try {
-    const client = createCouponApiClient({ baseUrl: server.url, credentials: basicCredentials(), timeoutMs: 2_000, attribution: { entityType: 'STORE', entityCode: 's-1' } });
+    const client = createTestClient({ baseUrl: server.url, credentials: basicCredentials(), timeoutMs: 2_000, attribution: { entityType: 'STORE', entityCode: 's-1' } });
     await client.getSeries(7);
     assert.equal(server.requests[0].headers['x-cap-api-attribution-entity-type'], 'STORE');
     assert.equal(server.requests[0].headers['x-cap-api-attribution-entity-code'], 's-1');
@@ -85,7 +85,7 @@ test('a token is used until 10% of its life (at most 30 s) before it ends', () =
 });
 
 test('OAuth: generateToken returns the sandbox token and its ttl', async () => {
-  const client = createCouponApiClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000 });
+  const client = createTestClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000 });
   const token = await client.generateToken();
   assert.match(token.accessToken, /^sbx\./);
   assert.equal(token.ttlSeconds, 300);
@@ -93,7 +93,7 @@ test('OAuth: generateToken returns the sandbox token and its ttl', async () => {
 
 test('OAuth: the token is sent as X-CAP-API-OAUTH-TOKEN and kept in the token store', async () => {
   const store = new MemoryTokenStore();
-  const client = createCouponApiClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, tokenStore: store, tokenKey: 'env-a' });
+  const client = createTestClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, tokenStore: store, tokenKey: 'env-a' });
   const created = await client.createSeries({ CouponSeriesV2: sampleSeries() });
   assert.ok(created.id > 0);
   const stored = await store.get('env-a');
@@ -102,14 +102,14 @@ test('OAuth: the token is sent as X-CAP-API-OAUTH-TOKEN and kept in the token st
 
   // A second client (e.g. after a restart) with the same store reuses the token without fetching one.
   const { lines, log } = collectLog();
-  const restored = createCouponApiClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, tokenStore: store, tokenKey: 'env-a', log });
+  const restored = createTestClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, tokenStore: store, tokenKey: 'env-a', log });
   await restored.getSeries(created.id);
   assert.equal(tokenRequests(lines), 0);
 });
 
 test('OAuth: concurrent calls share one token fetch', async () => {
   const { lines, log } = collectLog();
-  const client = createCouponApiClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, log });
+  const client = createTestClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, log });
   const created = await client.createSeries({ CouponSeriesV2: sampleSeries() });
   await Promise.all([client.getSeries(created.id), client.getSeries(created.id), client.getSeries(created.id)]);
   assert.equal(tokenRequests(lines), 1);
@@ -117,7 +117,7 @@ test('OAuth: concurrent calls share one token fetch', async () => {
 
 test('OAuth: a token is refetched once it nears expiry (ttl 1 s)', async () => {
   const { lines, log } = collectLog();
-  const client = createCouponApiClient({ baseUrl: shortLived.url, credentials: oauthCredentials(), timeoutMs: 2_000, log });
+  const client = createTestClient({ baseUrl: shortLived.url, credentials: oauthCredentials(), timeoutMs: 2_000, log });
   const created = await client.createSeries({ CouponSeriesV2: sampleSeries() });
   await client.getSeries(created.id);
   assert.equal(tokenRequests(lines), 1, 'reused while fresh');
@@ -131,7 +131,7 @@ test('OAuth: a 401 with a cached token fetches a new token and sends once more',
   const store = new MemoryTokenStore();
   await store.set('env-b', { token: 'revoked-by-the-server', expiresAt: Date.now() + 3_600_000 });
   const { lines, log } = collectLog();
-  const client = createCouponApiClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, tokenStore: store, tokenKey: 'env-b', log });
+  const client = createTestClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, tokenStore: store, tokenKey: 'env-b', log });
   const created = await client.createSeries({ CouponSeriesV2: sampleSeries() });
   assert.ok(created.id > 0);
   assert.equal(tokenRequests(lines), 1);
@@ -142,7 +142,7 @@ test('OAuth: a 401 with a cached token fetches a new token and sends once more',
 test('OAuth: a second 401 is an auth error, not a loop', async () => {
   // Tokens of this sandbox expire as they are issued: every request with one gets 401.
   const { lines, log } = collectLog();
-  const client = createCouponApiClient({ baseUrl: instantExpiry.url, credentials: oauthCredentials(), timeoutMs: 2_000, environmentName: 'Instant expiry', log });
+  const client = createTestClient({ baseUrl: instantExpiry.url, credentials: oauthCredentials(), timeoutMs: 2_000, environmentName: 'Instant expiry', log });
   const error = await rejectsWithKind(client.getSeries(1), 'auth');
   assert.equal(error.status, 401);
   assert.match(error.message, /check the credentials for Instant expiry/);
@@ -151,7 +151,7 @@ test('OAuth: a second 401 is an auth error, not a loop', async () => {
 });
 
 test('OAuth: a wrong client secret is an auth error listing the server code', async () => {
-  const client = createCouponApiClient({ baseUrl: sandbox.url, credentials: oauthCredentials('not-the-secret'), timeoutMs: 2_000, environmentName: 'Sandbox' });
+  const client = createTestClient({ baseUrl: sandbox.url, credentials: oauthCredentials('not-the-secret'), timeoutMs: 2_000, environmentName: 'Sandbox' });
   const error = await rejectsWithKind(client.getSeries(1), 'auth');
   assert.match(error.message, /check the credentials for Sandbox/);
   assert.deepEqual(error.apiErrors, [{ code: 320001, message: 'Invalid client key and secret' }]);
@@ -161,7 +161,7 @@ test('OAuth: a wrong client secret is an auth error listing the server code', as
 test('OAuth: a 200 token answer holding errors is an auth error', async () => {
   const server = await startScriptedServer({ status: 200, body: '{"data": null, "errors": [{"code": 320001, "message": "Invalid client key and secret"}]}' });
   try {
-    const client = createCouponApiClient({ baseUrl: server.url, credentials: oauthCredentials(), timeoutMs: 2_000 });
+    const client = createTestClient({ baseUrl: server.url, credentials: oauthCredentials(), timeoutMs: 2_000 });
     const error = await rejectsWithKind(client.generateToken(), 'auth');
     assert.match(error.message, /code 320001: Invalid client key and secret/);
   } finally {
@@ -170,7 +170,7 @@ test('OAuth: a 200 token answer holding errors is an auth error', async () => {
 });
 
 test('Basic: a wrong password is an auth error naming the environment', async () => {
-  const client = createCouponApiClient({
+  const client = createTestClient({
     baseUrl: sandbox.url,
     credentials: { kind: 'basic', username: SANDBOX_USERNAME, passwordMd5: md5Hex('wrong') },
     timeoutMs: 2_000,
@@ -181,6 +181,6 @@ test('Basic: a wrong password is an auth error naming the environment', async ()
 });
 
 test('generateToken refuses basic credentials', async () => {
-  const client = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000 });
+  const client = createTestClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000 });
   await assert.rejects(client.generateToken(), /needs OAuth credentials/);
 });

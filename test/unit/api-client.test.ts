@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createCouponApiClient, CouponApiClient } from '../../core/src/api/client';
+import {CouponApiClient } from '../../core/src/api/client';
 import { CouponApiError } from '../../core/src/api/errors';
 import { parseBaseUrl } from '../../core/src/api/url';
 import { Sandbox, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, oauthCredentials, sampleSeries, startScriptedServer } from './api-support';
+import { basicCredentials, createTestClient, oauthCredentials, sampleSeries, startScriptedServer } from './api-support';
 
 let sandbox: Sandbox;
 
@@ -48,7 +48,7 @@ test('base URLs: bare hosts get https, http only to loopback', () => {
 
 test('creating a client for plain HTTP to a remote host throws insecure-url', () => {
   assert.throws(
-    () => createCouponApiClient({ baseUrl: 'http://eu.api.capillarytech.com', credentials: basicCredentials(), timeoutMs: 1_000 }),
+    () => createTestClient({ baseUrl: 'http://eu.api.capillarytech.com', credentials: basicCredentials(), timeoutMs: 1_000 }),
     (error: unknown) => error instanceof CouponApiError && error.kind === 'insecure-url',
   );
 });
@@ -58,7 +58,7 @@ for (const [label, credentials] of [
   ['oauth', oauthCredentials()],
 ] as const) {
   test(`create, update, get with ${label} auth`, async () => {
-    const client: CouponApiClient = createCouponApiClient({ baseUrl: sandbox.url, credentials, timeoutMs: 5_000 });
+    const client: CouponApiClient = createTestClient({ baseUrl: sandbox.url, credentials, timeoutMs: 5_000 });
     const created = await client.createSeries({ CouponSeriesV2: sampleSeries() });
     assert.ok(Number.isInteger(created.id) && created.id >= 1001);
     assert.match(String(created.seriesCode), /^[0-9A-F]{20}$/);
@@ -90,7 +90,7 @@ for (const [label, credentials] of [
 test('update sends the id in the path and inside CouponSeriesV2; get sends ids in the query', async () => {
   const server = await startScriptedServer({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"id": 42, "entity": [{"id": 42}]}' });
   try {
-    const client = createCouponApiClient({ baseUrl: server.url, credentials: basicCredentials(), timeoutMs: 2_000 });
+    const client = createTestClient({ baseUrl: server.url, credentials: basicCredentials(), timeoutMs: 2_000 });
     await client.updateSeries(42, { CouponSeriesV2: { ...sampleSeries(), seriesCode: 'ABC' } });
     await client.getSeries([42, 43]);
     const [put, get] = server.requests;
@@ -107,7 +107,7 @@ test('update sends the id in the path and inside CouponSeriesV2; get sends ids i
 test('a base URL path prefix is kept', async () => {
   const server = await startScriptedServer({ status: 200, body: '{"entity": [{"id": 1}]}' });
   try {
-    const client = createCouponApiClient({ baseUrl: `${server.url}/gateway/`, credentials: basicCredentials(), timeoutMs: 2_000 });
+    const client = createTestClient({ baseUrl: `${server.url}/gateway/`, credentials: basicCredentials(), timeoutMs: 2_000 });
     await client.getSeries(1);
     assert.equal(server.requests[0].url, '/gateway/v2/coupon/series?ids=1');
   } finally {
@@ -116,7 +116,7 @@ test('a base URL path prefix is kept', async () => {
 });
 
 test('invalid ids are refused before anything is sent', async () => {
-  const client = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000 });
+  const client = createTestClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000 });
   const before = sandbox.state().requestCount;
   await assert.rejects(client.updateSeries(0, { CouponSeriesV2: sampleSeries() }), TypeError);
   await assert.rejects(client.getSeries([]), TypeError);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   allEnvironments,
+  deploymentKey,
+  hostIdentity,
   DEFAULT_SANDBOX_PORT,
   environmentKey,
   findEnvironment,
@@ -15,14 +17,14 @@ import {
 } from '../../core/src/environments';
 
 test('the built-in Local sandbox environment and the regional presets', () => {
-  assert.deepEqual(localSandboxEnvironment(5000), { name: 'Local sandbox', host: 'http://127.0.0.1:5000', auth: 'basic', username: 'sandbox.user' });
+  assert.deepEqual(localSandboxEnvironment(5000), { name: 'Local sandbox', host: 'http://127.0.0.1:5000', auth: 'basic', username: 'sandbox.user', orgId: 100458 });
   assert.equal(localSandboxEnvironment().host, `http://127.0.0.1:${DEFAULT_SANDBOX_PORT}`);
   const hosts = REGIONAL_HOSTS.map((preset) => preset.host);
   for (const host of ['eu.api.capillarytech.com', 'apac.api.capillarytech.com', 'apac2.api.capillarytech.com', 'us.api.capillarytech.com', 'ushc.api.capillarytech.com', 'sea.api.capillarytech.com', 'api.capillarytech.cn.com', 'eucrm.cc.capillarytech.com']) {
     assert.ok(hosts.includes(host), host);
   }
   assert.equal(SETTINGS_SECTION, 'couponSeries');
-  assert.deepEqual(Object.values(SETTING_KEYS), ['environments', 'activeEnvironment', 'requestTimeoutSeconds', 'confirmBeforeSending', 'extraCaCertificates', 'sandboxPort']);
+  assert.deepEqual(Object.values(SETTING_KEYS), ['environments', 'requestTimeoutSeconds', 'confirmBeforeSending', 'extraCaCertificates', 'sandboxPort']);
 });
 
 test('parseEnvironments accepts valid entries and trims them', () => {
@@ -30,13 +32,24 @@ test('parseEnvironments accepts valid entries and trims them', () => {
     { name: ' EU production ', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'store.server' },
     { name: 'APAC', host: 'https://apac.api.capillarytech.com', auth: 'oauth', clientKey: 'key-1', attribution: { tillCode: 'till.01' } },
     { name: 'Dev', host: 'http://localhost:9000', auth: 'basic', username: 'dev', attribution: { entityType: 'STORE', entityCode: 's1' } },
+    { name: 'Prod', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u', orgId: 100458, protected: true },
   ]);
   assert.deepEqual(problems, []);
   assert.deepEqual(environments, [
     { name: 'EU production', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'store.server' },
     { name: 'APAC', host: 'https://apac.api.capillarytech.com', auth: 'oauth', clientKey: 'key-1', attribution: { tillCode: 'till.01' } },
     { name: 'Dev', host: 'http://localhost:9000', auth: 'basic', username: 'dev', attribution: { entityType: 'STORE', entityCode: 's1' } },
+    { name: 'Prod', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u', orgId: 100458, protected: true },
   ]);
+});
+
+test('an environment\'s identity is the org on a host: hostIdentity and deploymentKey', () => {
+  assert.equal(hostIdentity('EU.api.capillarytech.com'), 'eu.api.capillarytech.com');
+  assert.equal(hostIdentity('https://eu.api.capillarytech.com/'), 'eu.api.capillarytech.com');
+  assert.equal(hostIdentity('https://gateway.example.com:8443/capillary/'), 'gateway.example.com:8443/capillary');
+  assert.equal(hostIdentity('http://127.0.0.1:47631'), '127.0.0.1:47631');
+  assert.equal(hostIdentity('http://eu.api.capillarytech.com'), undefined);
+  assert.equal(deploymentKey(100458, 'eu.api.capillarytech.com'), '100458@eu.api.capillarytech.com');
 });
 
 test('parseEnvironments names every problem and keeps the valid entries', () => {
@@ -53,6 +66,9 @@ test('parseEnvironments names every problem and keeps the valid entries', () => 
     [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u', hostname: 'x' }, /unknown property "hostname"/],
     [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u', attribution: { tillCode: 'a', entityType: 'b' } }, /\.attribution must be/],
     [{ name: 'Local Sandbox', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u' }, /reserved for the built-in sandbox/],
+    [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u', orgId: '100458' }, /\[0\]\.orgId must be the org's id/],
+    [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u', orgId: 0 }, /\[0\]\.orgId must be the org's id/],
+    [{ name: 'A', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u', protected: 'yes' }, /\[0\]\.protected must be true or false/],
   ];
   for (const [entry, problem] of cases) {
     const valid = { name: 'Valid', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u' };
@@ -82,12 +98,11 @@ test('environmentKey: same credentials place whatever the host spelling or displ
 
 test('parseSettings: defaults, valid values, and problems falling back to defaults', () => {
   assert.deepEqual(parseSettings(() => undefined), {
-    settings: { environments: [], activeEnvironment: LOCAL_SANDBOX_NAME, requestTimeoutSeconds: 30, confirmBeforeSending: true, extraCaCertificates: [], sandboxPort: DEFAULT_SANDBOX_PORT },
+    settings: { environments: [], requestTimeoutSeconds: 30, confirmBeforeSending: true, extraCaCertificates: [], sandboxPort: DEFAULT_SANDBOX_PORT },
     problems: [],
   });
   const values: Record<string, unknown> = {
     environments: [{ name: 'EU', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'u' }],
-    activeEnvironment: 'EU',
     requestTimeoutSeconds: 10,
     confirmBeforeSending: false,
     extraCaCertificates: ['/etc/ssl/corp.pem'],
@@ -95,15 +110,14 @@ test('parseSettings: defaults, valid values, and problems falling back to defaul
   };
   const valid = parseSettings((key) => values[key]);
   assert.deepEqual(valid.problems, []);
-  assert.equal(valid.settings.activeEnvironment, 'EU');
   assert.equal(valid.settings.requestTimeoutSeconds, 10);
   assert.equal(valid.settings.confirmBeforeSending, false);
   assert.deepEqual(valid.settings.extraCaCertificates, ['/etc/ssl/corp.pem']);
   assert.equal(valid.settings.sandboxPort, 4000);
 
-  const wrong: Record<string, unknown> = { activeEnvironment: 3, requestTimeoutSeconds: -1, confirmBeforeSending: 'yes', extraCaCertificates: '/one.pem', sandboxPort: 70000 };
+  const wrong: Record<string, unknown> = { requestTimeoutSeconds: -1, confirmBeforeSending: 'yes', extraCaCertificates: '/one.pem', sandboxPort: 70000 };
   const parsed = parseSettings((key) => wrong[key]);
-  assert.equal(parsed.problems.length, 5);
+  assert.equal(parsed.problems.length, 4);
   assert.equal(parsed.settings.sandboxPort, DEFAULT_SANDBOX_PORT);
   assert.match(parsed.problems.join('\n'), /couponSeries\.requestTimeoutSeconds must be a number of seconds between 1 and 600/);
   assert.equal(parsed.settings.requestTimeoutSeconds, 30);

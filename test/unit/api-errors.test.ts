@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { md5Hex } from '../../core/src/api/auth';
-import { createCouponApiClient, CouponApiClient, CouponSeriesRequest } from '../../core/src/api/client';
+import {CouponApiClient, CouponSeriesRequest } from '../../core/src/api/client';
 import { CouponApiErrorKind, errorFromFailure, RequestContext } from '../../core/src/api/errors';
 import { Sandbox, SANDBOX_PASSWORD, SANDBOX_READ_ONLY_USERNAME, SandboxFaults, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, closedPort, collectLog, FAST_RETRY, rejectsWithKind, sampleSeries, ScriptedReply, startScriptedServer } from './api-support';
+import { basicCredentials, closedPort, collectLog, createTestClient, FAST_RETRY, rejectsWithKind, sampleSeries, ScriptedReply, startScriptedServer } from './api-support';
 
 let sandbox: Sandbox;
 let client: CouponApiClient;
@@ -14,7 +14,7 @@ const ENV = 'Test env';
 
 before(async () => {
   sandbox = await startSandbox();
-  client = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, environmentName: ENV, retry: { maxRetries: 0 } });
+  client = createTestClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, environmentName: ENV, retry: { maxRetries: 0 } });
   existingId = (await client.createSeries({ CouponSeriesV2: sampleSeries() })).id;
 });
 after(async () => {
@@ -127,7 +127,7 @@ const sandboxCases: SandboxCase[] = [
 for (const testCase of sandboxCases) {
   test(`error: ${testCase.name}`, async () => {
     sandbox.setFaults(testCase.faults ?? {});
-    const api = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: testCase.timeoutMs ?? 2_000, environmentName: ENV, retry: { maxRetries: 0 } });
+    const api = createTestClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: testCase.timeoutMs ?? 2_000, environmentName: ENV, retry: { maxRetries: 0 } });
     const error = await rejectsWithKind(testCase.call(api), testCase.kind);
     assert.match(error.message, testCase.message);
     assert.equal(error.status, testCase.status);
@@ -137,7 +137,7 @@ for (const testCase of sandboxCases) {
 }
 
 test('error: 403 access-group denial (errorCode 4000)', async () => {
-  const readOnly = createCouponApiClient({
+  const readOnly = createTestClient({
     baseUrl: sandbox.url,
     credentials: { kind: 'basic', username: SANDBOX_READ_ONLY_USERNAME, passwordMd5: md5Hex(SANDBOX_PASSWORD) },
     timeoutMs: 2_000,
@@ -199,7 +199,7 @@ for (const testCase of scriptedCases) {
   test(`error: ${testCase.name}`, async () => {
     const server = await startScriptedServer(testCase.reply);
     try {
-      const api = createCouponApiClient({ baseUrl: server.url, credentials: basicCredentials(), timeoutMs: 2_000, environmentName: ENV });
+      const api = createTestClient({ baseUrl: server.url, credentials: basicCredentials(), timeoutMs: 2_000, environmentName: ENV });
       const error = await rejectsWithKind(api.getSeries(5), testCase.kind);
       assert.match(error.message, testCase.message);
       assert.equal(error.status, testCase.reply.status);
@@ -212,7 +212,7 @@ for (const testCase of scriptedCases) {
 test('error: connection refused on a closed port suggests starting the sandbox (GET tried 3 times)', async () => {
   const port = await closedPort();
   const { lines, log } = collectLog();
-  const api = createCouponApiClient({ baseUrl: `http://127.0.0.1:${port}`, credentials: basicCredentials(), timeoutMs: 2_000, retry: FAST_RETRY, log });
+  const api = createTestClient({ baseUrl: `http://127.0.0.1:${port}`, credentials: basicCredentials(), timeoutMs: 2_000, retry: FAST_RETRY, log });
   const error = await rejectsWithKind(api.getSeries(1), 'connection-refused');
   assert.match(error.message, new RegExp(`^Nothing is listening at 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\. Is the local sandbox running`));
   assert.equal(lines.filter((line) => line.startsWith('--> GET')).length, 3);
@@ -220,7 +220,7 @@ test('error: connection refused on a closed port suggests starting the sandbox (
 });
 
 test('error: an unresolvable host (.invalid) is a DNS error, and fails fast', async () => {
-  const api = createCouponApiClient({ baseUrl: 'coupon-series-test.invalid', credentials: basicCredentials(), timeoutMs: 5_000 });
+  const api = createTestClient({ baseUrl: 'coupon-series-test.invalid', credentials: basicCredentials(), timeoutMs: 5_000 });
   const started = Date.now();
   const error = await rejectsWithKind(api.getSeries(1), 'dns');
   assert.ok(Date.now() - started < 5_000);

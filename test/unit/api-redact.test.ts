@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { basicAuthorization, MemoryTokenStore, md5Hex } from '../../core/src/api/auth';
-import { createCouponApiClient } from '../../core/src/api/client';
+
 import { CouponApiError } from '../../core/src/api/errors';
 import { redactBodyText, redactHeaders, redactJson, redactUrl, SecretScrubber } from '../../core/src/api/redact';
 import { Sandbox, SANDBOX_CLIENT_SECRET, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, collectLog, FAST_RETRY, oauthCredentials, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
+import { basicCredentials, collectLog, createTestClient, FAST_RETRY, oauthCredentials, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
 
 let sandbox: Sandbox;
 
@@ -75,10 +75,10 @@ test('no credential appears in any log line or error message, through successes,
   const { lines, log } = collectLog();
   const messages: string[] = [];
   const tokenStore = new MemoryTokenStore();
-  const basic = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, log, retry: FAST_RETRY });
-  const oauth = createCouponApiClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, log, retry: FAST_RETRY, tokenStore, tokenKey: 'k' });
-  const wrongSecret = createCouponApiClient({ baseUrl: sandbox.url, credentials: oauthCredentials('wrong-secret-value'), timeoutMs: 2_000, log });
-  const wrongPassword = createCouponApiClient({
+  const basic = createTestClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, log, retry: FAST_RETRY });
+  const oauth = createTestClient({ baseUrl: sandbox.url, credentials: oauthCredentials(), timeoutMs: 2_000, log, retry: FAST_RETRY, tokenStore, tokenKey: 'k' });
+  const wrongSecret = createTestClient({ baseUrl: sandbox.url, credentials: oauthCredentials('wrong-secret-value'), timeoutMs: 2_000, log });
+  const wrongPassword = createTestClient({
     baseUrl: sandbox.url,
     credentials: { kind: 'basic', username: SANDBOX_USERNAME, passwordMd5: md5Hex('wrong-password') },
     timeoutMs: 2_000,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
-import { createCouponApiClient, CouponApiClient } from '../../core/src/api/client';
+import {CouponApiClient } from '../../core/src/api/client';
 import { CouponApiError, CouponApiErrorKind, parseRetryAfter } from '../../core/src/api/errors';
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../core/src/api/retry';
 import { Sandbox, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, collectLog, FAST_RETRY, rejectsWithKind, sampleSeries } from './api-support';
+import { basicCredentials, collectLog, createTestClient, FAST_RETRY, rejectsWithKind, sampleSeries } from './api-support';
 
 let sandbox: Sandbox;
 let client: CouponApiClient;
@@ -13,7 +13,7 @@ let existingCode: string;
 
 before(async () => {
   sandbox = await startSandbox();
-  client = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, retry: FAST_RETRY });
+  client = createTestClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, retry: FAST_RETRY });
   const created = await client.createSeries({ CouponSeriesV2: sampleSeries() });
   existingId = created.id;
   existingCode = String(created.seriesCode);
@@ -39,7 +39,7 @@ function assertKind(outcome: unknown, kind: CouponApiErrorKind): void {
 test('POST is never re-sent: a connection dropped after the server created the series leaves exactly one', async () => {
   const fresh = await startSandbox({ faults: { dropConnection: { count: 1, method: 'POST', afterProcessing: true } } });
   try {
-    const api = createCouponApiClient({ baseUrl: fresh.url, credentials: basicCredentials(), timeoutMs: 2_000, retry: FAST_RETRY });
+    const api = createTestClient({ baseUrl: fresh.url, credentials: basicCredentials(), timeoutMs: 2_000, retry: FAST_RETRY });
     await rejectsWithKind(api.createSeries({ CouponSeriesV2: sampleSeries() }), 'network');
     assert.deepEqual(fresh.state(), { seriesCount: 1, requestCount: 1, faults: {} });
   } finally {
@@ -101,7 +101,7 @@ test('a 500 is not retried (only 503 and 429 are)', async () => {
 test('Retry-After is honoured before the retry', async () => {
   sandbox.setFaults({ rateLimit: { count: 1, retryAfterSeconds: 1 } });
   const { lines, log } = collectLog();
-  const api = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, retry: FAST_RETRY, log });
+  const api = createTestClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, retry: FAST_RETRY, log });
   const started = Date.now();
   const found = await api.getSeries(existingId);
   assert.equal(found[0].id, existingId);
@@ -119,7 +119,7 @@ test('a Retry-After longer than the cap is not waited for', async () => {
 
 test('cancelling during the backoff wait stops at once', async () => {
   sandbox.setFaults({ status5xx: { count: 5, method: 'GET' } });
-  const api = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, retry: { baseDelayMs: 5_000, maxDelayMs: 5_000 } });
+  const api = createTestClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, retry: { baseDelayMs: 5_000, maxDelayMs: 5_000 } });
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 100);
   const started = Date.now();

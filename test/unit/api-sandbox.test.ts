@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { request } from 'undici';
 import { basicAuthorization } from '../../core/src/api/auth';
-import { createCouponApiClient } from '../../core/src/api/client';
+
 import { Sandbox, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, rejectsWithKind, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
+import { basicCredentials, createTestClient, rejectsWithKind, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
 
 let sandbox: Sandbox;
 let directory: string;
@@ -105,7 +105,7 @@ test('orgId and token lifetime are configurable', async () => {
   try {
     const token = await request(`${custom.url}/v3/oauth/token/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"key": "sandbox-key", "secret": "sandbox-secret"}' });
     assert.equal(((await token.body.json()) as { data: { ttlSeconds: number } }).data.ttlSeconds, 42);
-    const client = createCouponApiClient({ baseUrl: custom.url, credentials: basicCredentials(), timeoutMs: 2_000 });
+    const client = createTestClient({ baseUrl: custom.url, credentials: basicCredentials(), timeoutMs: 2_000 });
     assert.equal((await client.createSeries({ CouponSeriesV2: sampleSeries() })).orgId, 7);
   } finally {
     await custom.close();
@@ -169,7 +169,7 @@ test('faults: path scoping, delay, rate limit headers, HTML page, dropped connec
 test('persistence: series survive a restart; writes are atomic; ids keep increasing', async () => {
   const dataFile = join(directory, 'nested', 'series.json');
   const first = await startSandbox({ dataFile });
-  const client = createCouponApiClient({ baseUrl: first.url, credentials: basicCredentials(), timeoutMs: 2_000 });
+  const client = createTestClient({ baseUrl: first.url, credentials: basicCredentials(), timeoutMs: 2_000 });
   const created = await client.createSeries({ CouponSeriesV2: sampleSeries() });
   await client.updateSeries(created.id, { CouponSeriesV2: { ...sampleSeries(), seriesCode: created.seriesCode, description: 'persisted' } });
   await first.close();
@@ -179,7 +179,7 @@ test('persistence: series survive a restart; writes are atomic; ids keep increas
 
   const second = await startSandbox({ dataFile });
   try {
-    const again = createCouponApiClient({ baseUrl: second.url, credentials: basicCredentials(), timeoutMs: 2_000 });
+    const again = createTestClient({ baseUrl: second.url, credentials: basicCredentials(), timeoutMs: 2_000 });
     const [series] = await again.getSeries(created.id);
     assert.equal(series.description, 'persisted');
     assert.equal(series.seriesCode, created.seriesCode);
@@ -200,7 +200,7 @@ test('a data file that is not sandbox data is refused, not overwritten', async (
 test('faults given at start apply from the first request', async () => {
   const faulty = await startSandbox({ faults: { status5xx: { count: 1, status: 500 } } });
   try {
-    const client = createCouponApiClient({ baseUrl: faulty.url, credentials: basicCredentials(), timeoutMs: 2_000 });
+    const client = createTestClient({ baseUrl: faulty.url, credentials: basicCredentials(), timeoutMs: 2_000 });
     await rejectsWithKind(client.getSeries(1), 'server');
     assert.deepEqual(faulty.state(), { seriesCount: 0, requestCount: 1, faults: {} });
   } finally {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createCouponApiClient } from '../../core/src/api/client';
+
 import { Sandbox, startSandbox } from '../../core/src/sandbox';
-import { compareWithServer, DATE_TIME_FIELDS, FILE_FIELDS, requestFields, seriesFromServer, SERVER_ASSIGNED_FIELDS, writeServerIds } from '../../core/src/series';
-import { basicCredentials, sampleSeries } from './api-support';
+import { compareWithServer, DATE_TIME_FIELDS, FILE_FIELDS, mergeServerIntoFile, requestFields, seriesFromServer, SERVER_ASSIGNED_FIELDS } from '../../core/src/series';
+import { basicCredentials, createTestClient, sampleSeries } from './api-support';
 
 let sandbox: Sandbox;
 
@@ -13,8 +13,6 @@ before(async () => {
 after(async () => {
   await sandbox.close();
 });
-
-const IDS = { id: 1001, seriesCode: 'ABCDEF0123456789ABCD', orgId: 100458 };
 
 test('the field lists come from the schema', () => {
   for (const field of ['description', 'discountType', 'validTillDate', 'productInfo', 'genericCode', 'id', 'seriesCode', 'orgId']) {
@@ -29,81 +27,13 @@ test('requestFields keeps what a file carries, in the object\'s order', () => {
   assert.deepEqual(requestFields({ numIssued: 3, description: 'd', id: 7, warnings: [], unknownThing: 1, discountType: 'ABS' }), { description: 'd', id: 7, discountType: 'ABS' });
 });
 
-const writeCases: { name: string; before: string; after: string; ids?: Parameters<typeof writeServerIds>[1] }[] = [
-  {
-    name: '2-space indentation',
-    before: '{\n  "CouponSeriesV2": {\n    "description": "x",\n    "discountValue": 10\n  }\n}\n',
-    after: '{\n  "CouponSeriesV2": {\n    "description": "x",\n    "discountValue": 10,\n    "id": 1001,\n    "seriesCode": "ABCDEF0123456789ABCD",\n    "orgId": 100458\n  }\n}\n',
-  },
-  {
-    name: '4-space indentation',
-    before: '{\n    "CouponSeriesV2": {\n        "description": "x",\n        "discountValue": 10\n    }\n}',
-    after: '{\n    "CouponSeriesV2": {\n        "description": "x",\n        "discountValue": 10,\n        "id": 1001,\n        "seriesCode": "ABCDEF0123456789ABCD",\n        "orgId": 100458\n    }\n}',
-  },
-  {
-    name: 'tabs',
-    before: '{\n\t"CouponSeriesV2": {\n\t\t"description": "x",\n\t\t"discountValue": 10\n\t}\n}\n',
-    after: '{\n\t"CouponSeriesV2": {\n\t\t"description": "x",\n\t\t"discountValue": 10,\n\t\t"id": 1001,\n\t\t"seriesCode": "ABCDEF0123456789ABCD",\n\t\t"orgId": 100458\n\t}\n}\n',
-  },
-  {
-    name: 'CRLF line ends',
-    before: '{\r\n  "CouponSeriesV2": {\r\n    "description": "x",\r\n    "discountValue": 10\r\n  }\r\n}\r\n',
-    after: '{\r\n  "CouponSeriesV2": {\r\n    "description": "x",\r\n    "discountValue": 10,\r\n    "id": 1001,\r\n    "seriesCode": "ABCDEF0123456789ABCD",\r\n    "orgId": 100458\r\n  }\r\n}\r\n',
-  },
-  {
-    name: 'compact one line',
-    before: '{"CouponSeriesV2":{"description":"x","discountValue":10}}',
-    after: '{"CouponSeriesV2":{"description":"x","discountValue":10,"id":1001,"seriesCode":"ABCDEF0123456789ABCD","orgId":100458}}',
-  },
-  {
-    name: 'one line with spaces',
-    before: '{ "CouponSeriesV2": { "description": "x", "discountValue": 10 } }',
-    after: '{ "CouponSeriesV2": { "description": "x", "discountValue": 10, "id": 1001, "seriesCode": "ABCDEF0123456789ABCD", "orgId": 100458 } }',
-  },
-  {
-    name: 'existing id replaced in place, the rest appended',
-    before: '{\n  "CouponSeriesV2": {\n    "id": 5,\n    "description": "x"\n  }\n}\n',
-    after: '{\n  "CouponSeriesV2": {\n    "id": 1001,\n    "description": "x",\n    "seriesCode": "ABCDEF0123456789ABCD",\n    "orgId": 100458\n  }\n}\n',
-  },
-  {
-    name: 'all ids present: values replaced, nothing moves',
-    before: '{\n  "CouponSeriesV2": {\n    "seriesCode": "OLD",\n    "id": 5,\n    "orgId": 1,\n    "description": "x"\n  }\n}\n',
-    after: '{\n  "CouponSeriesV2": {\n    "seriesCode": "ABCDEF0123456789ABCD",\n    "id": 1001,\n    "orgId": 100458,\n    "description": "x"\n  }\n}\n',
-  },
-  {
-    name: 'after a multi-line last property, with other root keys untouched',
-    before: '{\n  "$schema": "./coupon.schema.json",\n  "CouponSeriesV2": {\n    "targetUserDetails": {\n      "validMaxUserTransactionLimit": 1\n    }\n  },\n  "note": [1,2]\n}\n',
-    after: '{\n  "$schema": "./coupon.schema.json",\n  "CouponSeriesV2": {\n    "targetUserDetails": {\n      "validMaxUserTransactionLimit": 1\n    },\n    "id": 1001\n  },\n  "note": [1,2]\n}\n',
-    ids: { id: 1001 },
-  },
-  {
-    name: 'an empty object is opened up',
-    before: '{\n  "CouponSeriesV2": {}\n}\n',
-    after: '{\n  "CouponSeriesV2": {\n    "id": 1001,\n    "orgId": 100458\n  }\n}\n',
-    ids: { id: 1001, orgId: 100458 },
-  },
-];
-
-for (const { name, before: text, after: expected, ids } of writeCases) {
-  test(`writeServerIds keeps formatting: ${name}`, () => {
-    const written = writeServerIds(text, ids ?? IDS);
-    assert.equal(written, expected);
-    assert.equal((JSON.parse(written) as { CouponSeriesV2: { id: number } }).CouponSeriesV2.id, 1001);
-  });
-}
-
-test('writeServerIds refuses a file without a CouponSeriesV2 object', () => {
-  assert.throws(() => writeServerIds('{"other": {}}', IDS), /no "CouponSeriesV2" object/);
-  assert.throws(() => writeServerIds('{"CouponSeriesV2": []}', IDS), /no "CouponSeriesV2" object/);
-});
-
-test('compareWithServer: dates are compared as instants and shown in the file\'s spelling', () => {
-  const file = { CouponSeriesV2: { id: 1, validTillDate: '2030-09-30T00:00:00+05:30', redemptionValidFrom: '2025-01-01T00:00:00+05:30' } };
-  const server = { id: 1, validTillDate: '2030-09-29T18:30:00Z', redemptionValidFrom: '2025-01-01T00:00:00Z', numIssued: 4, createdOn: '2025-01-01T00:00:00Z' };
+test('compareWithServer: dates are compared as instants and shown in the file\'s spelling; ids are not compared', () => {
+  const file = { CouponSeriesV2: { validTillDate: '2030-09-30T00:00:00+05:30', redemptionValidFrom: '2025-01-01T00:00:00+05:30' } };
+  const server = { id: 1, orgId: 100458, seriesCode: 'C', validTillDate: '2030-09-29T18:30:00Z', redemptionValidFrom: '2025-01-01T00:00:00Z', numIssued: 4, createdOn: '2025-01-01T00:00:00Z' };
   const comparison = compareWithServer(file, server);
   assert.deepEqual(comparison.differences, [{ path: 'redemptionValidFrom', file: '2025-01-01T00:00:00+05:30', server: '2025-01-01T00:00:00Z' }]);
-  assert.deepEqual(comparison.left, { id: 1, validTillDate: '2030-09-30T00:00:00+05:30', redemptionValidFrom: '2025-01-01T00:00:00Z' });
-  assert.deepEqual(comparison.right, { id: 1, validTillDate: '2030-09-30T00:00:00+05:30', redemptionValidFrom: '2025-01-01T00:00:00+05:30' });
+  assert.deepEqual(comparison.left, { validTillDate: '2030-09-30T00:00:00+05:30', redemptionValidFrom: '2025-01-01T00:00:00Z' });
+  assert.deepEqual(comparison.right, { validTillDate: '2030-09-30T00:00:00+05:30', redemptionValidFrom: '2025-01-01T00:00:00+05:30' });
   assert.deepEqual(comparison.notReturned, []);
 });
 
@@ -137,28 +67,62 @@ test('compareWithServer: fields the server does not return are listed, not shown
   });
 });
 
-test('seriesFromServer keeps request fields and ids in schema order, dates as +00:00', () => {
+test('seriesFromServer keeps the request fields in schema order (ids go to deployments), dates as +00:00', () => {
   const server = { warnings: [], numIssued: 0, discountType: 'ABS', id: 9, orgId: 100458, seriesCode: 'C0DE', validTillDate: '2030-09-29T18:30:00Z', redemptionValidFrom: '2025-01-01T10:00:00+05:30', description: 'd', tag: 'd' };
-  const file = seriesFromServer(server);
-  assert.deepEqual(file, {
-    CouponSeriesV2: { description: 'd', validTillDate: '2030-09-29T18:30:00+00:00', redemptionValidFrom: '2025-01-01T10:00:00+05:30', discountType: 'ABS', id: 9, seriesCode: 'C0DE', orgId: 100458 },
-  });
-  assert.deepEqual(Object.keys(file.CouponSeriesV2), FILE_FIELDS.filter((field) => field in file.CouponSeriesV2));
+  const series = seriesFromServer(server);
+  assert.deepEqual(series, { description: 'd', validTillDate: '2030-09-29T18:30:00+00:00', redemptionValidFrom: '2025-01-01T10:00:00+05:30', discountType: 'ABS' });
+  assert.deepEqual(Object.keys(series), FILE_FIELDS.filter((field) => field in series));
+});
+
+test('mergeServerIntoFile takes the server\'s values field by field and keeps what it does not return', () => {
+  const text = [
+    '{',
+    '    "CouponSeriesV2": {',
+    '        "description": "old",',
+    '        "validTillDate": "2030-09-30T00:00:00+05:30",',
+    '        "genericCode": "SHARED",',
+    '        "productInfo": [{"productType": "SKU", "productIds": [1]}],',
+    '        "customPropertyMap": {"milestone": "m", "standard_terms_and_conditions": "old terms"},',
+    '        "maxRedeem": 5',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+  const server = {
+    id: 7,
+    orgId: 1,
+    seriesCode: 'C',
+    description: 'new',
+    validTillDate: '2030-09-29T18:30:00Z',
+    customPropertyMap: { standard_terms_and_conditions: 'new terms' },
+    maxRedeem: 5,
+    maxCreate: 100,
+    numIssued: 3,
+  };
+  const merged = mergeServerIntoFile(text, server);
+  const series = (JSON.parse(merged.text) as { CouponSeriesV2: Record<string, unknown> }).CouponSeriesV2;
+  assert.deepEqual(merged.changed.sort(), ['customPropertyMap.standard_terms_and_conditions', 'description', 'maxCreate']);
+  assert.deepEqual(merged.kept.sort(), ['customPropertyMap.milestone', 'genericCode', 'productInfo']);
+  assert.equal(series.description, 'new');
+  assert.equal(series.validTillDate, '2030-09-30T00:00:00+05:30', 'the same instant keeps the file\'s spelling');
+  assert.equal(series.genericCode, 'SHARED');
+  assert.deepEqual(series.customPropertyMap, { milestone: 'm', standard_terms_and_conditions: 'new terms' });
+  assert.equal(series.maxCreate, 100);
+  assert.ok(!('id' in series) && !('numIssued' in series));
+  assert.ok(merged.text.includes('\n        "description": "new",\n'), 'the file\'s own indentation');
 });
 
 test('round trip with the sandbox: a pulled series compares equal to the file it came from', async () => {
-  const client = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 5_000 });
+  const client = createTestClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 5_000 });
   const created = await client.createSeries({ CouponSeriesV2: sampleSeries() });
-  const text = writeServerIds(`${JSON.stringify({ CouponSeriesV2: sampleSeries() }, null, 2)}\n`, { id: created.id, seriesCode: String(created.seriesCode), orgId: Number(created.orgId) });
   const [server] = await client.getSeries(created.id);
 
-  const comparison = compareWithServer(JSON.parse(text) as Record<string, unknown>, server);
+  const comparison = compareWithServer({ CouponSeriesV2: sampleSeries() }, server);
   assert.deepEqual(comparison.differences, []);
   assert.deepEqual(comparison.notReturned, ['productInfo', 'redemptionOrgEntityDetails']);
 
   const pulled = seriesFromServer(server);
-  assert.equal(pulled.CouponSeriesV2.validTillDate, '2030-09-29T18:30:00+00:00');
-  assert.equal(pulled.CouponSeriesV2.id, created.id);
-  assert.ok(!('numIssued' in pulled.CouponSeriesV2));
+  assert.equal(pulled.validTillDate, '2030-09-29T18:30:00+00:00');
+  assert.ok(!('id' in pulled) && !('numIssued' in pulled));
   assert.deepEqual(compareWithServer(pulled, server).differences, []);
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Credentials, md5Hex } from '../../core/src/api/auth';
-import type { CouponSeries } from '../../core/src/api/client';
+import { CouponApiClient, CouponApiClientOptions, createCouponApiClient, CouponSeries } from '../../core/src/api/client';
+import { createUndiciTransport } from '../../core/src/node/httpTransport';
 import { CouponApiError, CouponApiErrorKind } from '../../core/src/api/errors';
 import type { RetryPolicy } from '../../core/src/api/retry';
 import { SANDBOX_CLIENT_KEY, SANDBOX_CLIENT_SECRET, SANDBOX_PASSWORD, SANDBOX_USERNAME } from '../../core/src/sandbox';
@@ -44,6 +45,11 @@ export function basicCredentials(): Credentials {
 
 export function oauthCredentials(clientSecret = SANDBOX_CLIENT_SECRET): Credentials {
   return { kind: 'oauth', clientKey: SANDBOX_CLIENT_KEY, clientSecret };
+}
+
+/** An API client on the CLI's network (undici), as the tests need it. */
+export function createTestClient(options: Omit<CouponApiClientOptions, 'transport'> & { transport?: CouponApiClientOptions['transport'] }): CouponApiClient {
+  return createCouponApiClient({ transport: createUndiciTransport(), ...options });
 }
 
 /** Retries fast enough for tests, with the same shape as the real policy. */

@@ -7,10 +7,10 @@ import { AddressInfo, connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createCouponApiClient } from '../../core/src/api/client';
-import { createDispatcher, proxyFromEnvironment, selectProxy } from '../../core/src/api/transport';
+
+import { createDispatcher, createUndiciTransport, proxyFromEnvironment, selectProxy } from '../../core/src/node/httpTransport';
 import { startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, rejectsWithKind } from './api-support';
+import { basicCredentials, createTestClient, rejectsWithKind } from './api-support';
 
 test('proxy from the environment: HTTPS_PROXY / HTTP_PROXY / NO_PROXY, either case', () => {
   const target = 'https://eu.api.capillarytech.com/v2/coupon/series';
@@ -68,7 +68,7 @@ test('requests go through a configured proxy (CONNECT tunnel)', async () => {
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const dispatcher = createDispatcher({ proxyUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, strictSSL: true });
   try {
-    const client = createCouponApiClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, dispatcher });
+    const client = createTestClient({ baseUrl: sandbox.url, credentials: basicCredentials(), timeoutMs: 2_000, transport: createUndiciTransport(dispatcher) });
     await rejectsWithKind(client.getSeries(1), 'not-found');
     assert.deepEqual(tunnels, [`127.0.0.1:${sandbox.port}`]);
   } finally {
@@ -119,7 +119,7 @@ after(async () => {
 test('TLS: a self-signed certificate is refused, with advice on extra CA certificates', { skip: noOpenssl }, async () => {
   const dispatcher = createDispatcher({ strictSSL: true });
   try {
-    const client = createCouponApiClient({ baseUrl: httpsUrl, credentials: basicCredentials(), timeoutMs: 2_000, dispatcher });
+    const client = createTestClient({ baseUrl: httpsUrl, credentials: basicCredentials(), timeoutMs: 2_000, transport: createUndiciTransport(dispatcher) });
     const error = await rejectsWithKind(client.getSeries(1), 'tls');
     assert.match(error.message, /^The TLS connection to 127\.0\.0\.1:\d+ failed \(DEPTH_ZERO_SELF_SIGNED_CERT: self[- ]signed certificate\)\. .*couponSeries\.extraCaCertificates/);
   } finally {
@@ -130,7 +130,7 @@ test('TLS: a self-signed certificate is refused, with advice on extra CA certifi
 test('TLS: the certificate added as an extra CA is trusted', { skip: noOpenssl }, async () => {
   const dispatcher = createDispatcher({ strictSSL: true, extraCaCertificates: [certificate!.cert] });
   try {
-    const client = createCouponApiClient({ baseUrl: httpsUrl, credentials: basicCredentials(), timeoutMs: 2_000, dispatcher });
+    const client = createTestClient({ baseUrl: httpsUrl, credentials: basicCredentials(), timeoutMs: 2_000, transport: createUndiciTransport(dispatcher) });
     assert.deepEqual(await client.getSeries(1), [{ id: 1 }]);
   } finally {
     await dispatcher.close();
@@ -140,7 +140,7 @@ test('TLS: the certificate added as an extra CA is trusted', { skip: noOpenssl }
 test('TLS: strictSSL false accepts any certificate', { skip: noOpenssl }, async () => {
   const dispatcher = createDispatcher({ strictSSL: false });
   try {
-    const client = createCouponApiClient({ baseUrl: httpsUrl, credentials: basicCredentials(), timeoutMs: 2_000, dispatcher });
+    const client = createTestClient({ baseUrl: httpsUrl, credentials: basicCredentials(), timeoutMs: 2_000, transport: createUndiciTransport(dispatcher) });
     assert.deepEqual(await client.getSeries(1), [{ id: 1 }]);
   } finally {
     await dispatcher.close();

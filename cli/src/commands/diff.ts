@@ -1,16 +1,19 @@
 /**
- * `coupon diff FILE`: the file against its series on the server, both reduced
- * to the fields a file carries (`compareWithServer`: dates as instants,
+ * `coupon diff FILE`: the file against its series on the environment, both
+ * reduced to the request fields (the engine's `compareFile`: dates as instants,
  * embedded JSON by value, fields the server does not return listed apart).
  * Exit 0 when the same, 1 when different, 2 when they could not be compared (like diff(1)).
  */
-import { compareWithServer } from '../../../core/src/series';
+import { compareFile } from '../../../core/src/engine';
+import { createNodeSeriesFiles } from '../../../core/src/node/seriesFiles';
+import { describeFailure, isExpectedFailure } from '../advice';
 import { flag, UsageError } from '../args';
 import { CliFailure, CommandSpec, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, JSON_OPTION } from '../command';
-import { connect, CONNECTION_HELP, CONNECTION_OPTIONS, fetchSeries } from '../connection';
+import { connect, CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection';
+import { displayPath } from '../files';
 import type { Output } from '../output';
-import { loadSeriesFile, printDiagnostics, seriesId } from '../seriesFile';
 import { unifiedDiff } from '../textDiff';
+import * as path from 'node:path';
 
 function paintDiffLine(output: Output, line: string): string {
   if (line.startsWith('@@')) return output.paint('cyan', line);
@@ -24,9 +27,9 @@ export const diffCommand: CommandSpec = {
   usage: 'coupon diff FILE (--env NAME | --host URL [--auth KIND]) [options]',
   details: [
     'Prints a unified diff: "-" lines are the server\'s, "+" lines the file\'s (what pushing would change).',
-    'Server-owned fields are left out, dates are compared as instants, and fields the server does not return',
-    'are listed as not compared rather than shown as changes.',
-    'Exit 0 when the same, 1 when different, 2 when they could not be compared (no id, request failed...).',
+    'The series is the one the file records for the environment, checked on the server. Dates are compared',
+    'as instants, and fields the server does not return are listed as not compared rather than as changes.',
+    'Exit 0 when the same, 1 when different, 2 when they could not be compared (not created there, request failed...).',
     '',
     ...CONNECTION_HELP,
   ],
@@ -36,40 +39,39 @@ export const diffCommand: CommandSpec = {
     const { output, io } = context;
     if (args.positionals.length !== 1) throw new UsageError('coupon diff takes one FILE');
     const json = flag(args, 'json');
-    const connection = connect(args, context);
+    const filePath = path.resolve(io.cwd, args.positionals[0]);
+    const display = displayPath(filePath, io.cwd);
+    const cli = await connect(args, context);
     try {
-      const file = await loadSeriesFile(args.positionals[0], io.cwd);
-      const syntax = file.diagnostics.filter((diagnostic) => diagnostic.code === 'json-syntax' || diagnostic.code === 'not-a-series');
-      if (syntax.length > 0) {
-        printDiagnostics(output, file.display, syntax);
-        throw new CliFailure(`${file.display} is not a readable coupon series: fix it first`, EXIT_USAGE);
+      let comparison;
+      try {
+        comparison = await compareFile(cli.connection, await createNodeSeriesFiles().read(filePath));
+      } catch (error) {
+        if (!isExpectedFailure(error)) throw error;
+        const report = describeFailure(error, cli.connection.client.baseUrl.hostname);
+        if (json) output.json({ ok: false, file: display, environment: cli.name, error: report });
+        throw new CliFailure(`${display}: ${report.message}`, EXIT_USAGE);
       }
-      const id = seriesId(file);
-      if (id === undefined) throw new CliFailure(`${file.display} has no "id": it has not been created on a server yet (coupon create ${file.display})`, EXIT_USAGE);
-
-      const server = await fetchSeries(connection, id, { context, json, about: { id, file: file.display }, exitCode: EXIT_USAGE });
-      const comparison = compareWithServer(file.root as Record<string, unknown>, server);
-      const same = comparison.differences.length === 0;
+      const { id, differences, notReturned } = comparison;
+      const same = differences.length === 0;
       if (json) {
-        output.json({ ok: true, same, id, file: file.display, environment: connection.name, differences: comparison.differences, notReturned: comparison.notReturned });
+        output.json({ ok: true, same, id, file: display, environment: cli.name, differences, notReturned });
         return same ? EXIT_OK : EXIT_FAILURE;
       }
       if (same) {
-        output.out(`${file.display}: the same as series ${id} on ${connection.name}`);
+        output.out(`${display}: the same as series ${id} on ${cli.name}`);
       } else {
         const lines = unifiedDiff(`${JSON.stringify(comparison.left, null, 2)}\n`, `${JSON.stringify(comparison.right, null, 2)}\n`);
-        output.out(output.paint('bold', `--- series ${id} on ${connection.name}`));
-        output.out(output.paint('bold', `+++ ${file.display}`));
+        output.out(output.paint('bold', `--- series ${id} on ${cli.name}`));
+        output.out(output.paint('bold', `+++ ${display}`));
         for (const line of lines) output.out(paintDiffLine(output, line));
-        const count = comparison.differences.length;
-        output.err(`${file.display}: ${count} field${count === 1 ? '' : 's'} differ${count === 1 ? 's' : ''} from series ${id} on ${connection.name}: ${comparison.differences.map((difference) => difference.path).join(', ')}`);
+        const count = differences.length;
+        output.err(`${display}: ${count} field${count === 1 ? '' : 's'} differ${count === 1 ? 's' : ''} from series ${id} on ${cli.name}: ${differences.map((difference) => difference.path).join(', ')}`);
       }
-      if (comparison.notReturned.length > 0) {
-        output.out(`Not returned by the server (not compared): ${comparison.notReturned.join(', ')}`);
-      }
+      if (notReturned.length > 0) output.out(`Not returned by the server (not compared): ${notReturned.join(', ')}`);
       return same ? EXIT_OK : EXIT_FAILURE;
     } finally {
-      await connection.close();
+      await cli.close();
     }
   },
 };

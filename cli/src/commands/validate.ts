@@ -4,9 +4,8 @@ import { validateCouponSeries } from '../../../core/src/validate';
 import { flag, stringOption, UsageError } from '../args';
 import { CommandSpec, EXIT_FAILURE, EXIT_OK, JSON_OPTION, toolVersion } from '../command';
 import { COUPON_SUFFIX, displayPath, findCouponFiles, readFiles } from '../files';
-import { countSeverities, jsonDiagnostic, summaryLine } from '../output';
+import { countSeverities, jsonDiagnostic, printDiagnostics, summaryLine } from '../output';
 import { toSarif } from '../sarif';
-import { printDiagnostics } from '../seriesFile';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];

@@ -1,9 +1,8 @@
 /**
- * The coupon series API client: one typed function per endpoint, on undici,
- * with timeouts, cancellation, retries for idempotent calls only, redacted
- * logging and errors a person can act on. Imports no `vscode`: the CLI uses it too.
+ * The coupon series API client: one typed function per endpoint over an
+ * injected `HttpTransport`, with timeouts, cancellation, retries for idempotent
+ * calls only, redacted logging and errors that say what happened.
  */
-import { Dispatcher, request } from 'undici';
 import type { Attribution } from '../environments';
 import { basicAuthorization, Credentials, MemoryTokenStore, OAUTH_TOKEN_HEADER, OAUTH_TOKEN_PATH, OAuthToken, TokenCache, TokenStore } from './auth';
 import {
@@ -20,6 +19,7 @@ import {
 } from './errors';
 import { redactBodyText, redactHeaders, redactUrl, SecretScrubber } from './redact';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, retryDelayMs, sleep } from './retry';
+import type { HttpTransport } from './transport';
 import { endpointUrl, parseBaseUrl } from './url';
 
 export const SERIES_PATH = '/v2/coupon/series';
@@ -35,6 +35,9 @@ export interface CouponSeriesRequest {
 /** A series as the server answers it: bare (not wrapped), with its id and server-owned fields. */
 export type ServerCouponSeries = CouponSeries & { id: number };
 
+/** `info`: one summary line per exchange; `debug`: headers and bodies. */
+export type LogLevel = 'info' | 'debug';
+
 export interface CallOptions {
   signal?: AbortSignal;
 }
@@ -45,16 +48,19 @@ export interface CouponApiClientOptions {
   credentials: Credentials;
   /** Per attempt: a retried call may take longer in total. */
   timeoutMs: number;
-  /** From `createDispatcher` (proxy, CAs); undici's global dispatcher otherwise. */
-  dispatcher?: Dispatcher;
+  /** The platform's network: undici in the CLI, VS Code's networking in the extension. */
+  transport: HttpTransport;
   /** Where OAuth tokens are cached; in memory (per client) by default. */
   tokenStore?: TokenStore;
   /** Key of this environment's token in `tokenStore` (e.g. `environmentKey(env)`). */
   tokenKey?: string;
   /** The name messages use ("check the credentials for <name>"); the host by default. */
   environmentName?: string;
-  /** Receives one line per request, response, retry and failure, with credentials redacted. */
-  log?: (line: string) => void;
+  /**
+   * Receives one line per request, response, retry and failure (`info`), and
+   * the headers and bodies (`debug`), with credentials redacted.
+   */
+  log?: (line: string, level: LogLevel) => void;
   attribution?: Attribution;
   retry?: Partial<RetryPolicy>;
 }
@@ -104,12 +110,12 @@ function attributionHeaders(attribution: Attribution | undefined): Record<string
 
 export function createCouponApiClient(options: CouponApiClientOptions): CouponApiClient {
   const baseUrl = parseBaseUrl(options.baseUrl);
-  const { credentials, timeoutMs, dispatcher } = options;
+  const { credentials, timeoutMs, transport } = options;
   const environment = options.environmentName ?? baseUrl.host;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const scrubber = new SecretScrubber();
   const scrub = (text: string) => scrubber.scrub(text);
-  const log = (line: string) => options.log?.(scrub(line));
+  const log = (line: string, level: LogLevel = 'info') => options.log?.(scrub(line), level);
 
   // Exactly one of these is set, by the kind of credentials.
   let basicHeader = '';
@@ -143,12 +149,13 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
     const signal = call.signal ? AbortSignal.any([call.signal, timer.signal]) : timer.signal;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    log(`--> ${call.method} ${redactUrl(url)} headers=${JSON.stringify(redactHeaders(headers))} body=${body === undefined ? 0 : Buffer.byteLength(body)} bytes`);
+    log(`--> ${call.method} ${redactUrl(url)}`);
+    log(`    headers=${JSON.stringify(redactHeaders(headers))} body=${body === undefined ? 0 : new TextEncoder().encode(body).length} bytes`, 'debug');
     try {
-      const response = await request(url, { method: call.method, headers, body, signal, ...(dispatcher ? { dispatcher } : {}) });
-      const bodyText = await response.body.text();
-      log(`<-- ${response.statusCode} ${call.method} ${redactUrl(url)} in ${elapsed()} ms body=${redactBodyText(bodyText)}`);
-      return { status: response.statusCode, headers: response.headers, bodyText };
+      const response = await transport({ method: call.method, url, headers, ...(body === undefined ? {} : { body }), signal });
+      log(`<-- ${response.status} ${call.method} ${redactUrl(url)} in ${elapsed()} ms`);
+      log(`    body=${redactBodyText(response.bodyText)}`, 'debug');
+      return response;
     } catch (error) {
       const failure = errorFromFailure(error, context, { cancelled: call.signal?.aborted ?? false, timedOut: timer.signal.aborted }, scrub);
       log(`<-x ${call.method} ${redactUrl(url)} failed after ${elapsed()} ms: ${failure.kind} (${failureCode(error) ?? 'no code'})`);

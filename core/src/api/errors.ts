@@ -1,9 +1,8 @@
 /**
  * Every way a request to the coupon API can fail, as one error class whose
- * message tells a person what happened and what to do about it.
+ * message says what happened. What to do about it ("run Set Credentials",
+ * "set CAPILLARY_PASSWORD") is each front end's to word, keyed by `kind`.
  */
-import { SETTINGS_SECTION, SETTING_KEYS } from '../environments';
-import { isLoopbackHost } from './hosts';
 
 export type CouponApiErrorKind =
   | 'validation'
@@ -76,10 +75,6 @@ export type Scrub = (text: string) => string;
 
 const ACCESS_GROUP_DENIED_CODE = 4000;
 const MAX_QUOTED_LINE = 160;
-
-function settingName(key: string): string {
-  return `${SETTINGS_SECTION}.${key}`;
-}
 
 function headerValue(headers: HttpAnswer['headers'], name: string): string | undefined {
   const value = headers[name.toLowerCase()];
@@ -178,7 +173,7 @@ export function errorFromAnswer(answer: HttpAnswer, context: RequestContext, scr
 
   // These statuses mean the same whatever the body is (a gateway may answer them in HTML).
   if (status === 401) {
-    return new CouponApiError('auth', `Authentication failed (401): check the credentials for ${env}.${saidBy(apiErrors, scrub)}`, details);
+    return new CouponApiError('auth', `Authentication failed (401) on ${env}: the credentials were refused.${saidBy(apiErrors, scrub)}`, details);
   }
   if (status === 403) {
     const accessGroup = apiErrors.some((entry) => Number(entry.code) === ACCESS_GROUP_DENIED_CODE);
@@ -283,15 +278,18 @@ function isTlsCode(code: string): boolean {
   return UNTRUSTED_CERT_CODES.has(code) || /^(CERT_|ERR_TLS_|ERR_SSL_|ERR_OSSL_|UNABLE_TO_)/.test(code) || code === 'UND_ERR_PRX_TLS' || code === 'HOSTNAME_MISMATCH';
 }
 
-function tlsAdvice(code: string, host: string): string {
-  if (UNTRUSTED_CERT_CODES.has(code)) {
-    return `If your network re-signs HTTPS traffic (a corporate proxy or gateway), add its CA certificate (PEM file) to the ${settingName(SETTING_KEYS.extraCaCertificates)} setting.`;
-  }
+/** True when the certificate is not trusted (rather than expired or for another host): a re-signing network's CA may be missing. */
+export function isUntrustedCertificate(error: CouponApiError): boolean {
+  return error.kind === 'tls' && UNTRUSTED_CERT_CODES.has(failureCode(error) ?? '');
+}
+
+function tlsExplanation(code: string, host: string): string {
+  if (UNTRUSTED_CERT_CODES.has(code)) return 'The certificate is not trusted: the network may re-sign HTTPS traffic (a corporate proxy or gateway).';
   if (code === 'CERT_HAS_EXPIRED') return 'The certificate has expired, or this machine\'s clock is wrong.';
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
     return `The certificate is not issued for ${host}: check the environment's host name.`;
   }
-  return `Check the host, and add your network's CA certificate to the ${settingName(SETTING_KEYS.extraCaCertificates)} setting if HTTPS is intercepted.`;
+  return 'Check the host; HTTPS may be intercepted on this network.';
 }
 
 export interface FailureCircumstances {
@@ -318,15 +316,12 @@ export function errorFromFailure(
   if (circumstances.timedOut || TIMEOUT_CODES.has(code)) {
     return new CouponApiError(
       'timeout',
-      `No answer from ${host} within ${seconds} s (timeout): the server or the network is slow. Try again, or raise the ${settingName(SETTING_KEYS.requestTimeoutSeconds)} setting.${mayHaveBeenCreated(context)}`,
+      `No answer from ${host} within ${seconds} s (timeout): the server or the network is slow.${mayHaveBeenCreated(context)}`,
       { cause: error },
     );
   }
   if (code === 'ECONNREFUSED') {
-    const hint = isLoopbackHost(context.url.hostname)
-      ? ' Is the local sandbox running (command "Start Local Sandbox")?'
-      : ' Check the host and port, and any proxy in between.';
-    return new CouponApiError('connection-refused', `Nothing is listening at ${host} (connection refused).${hint}`, { cause: error });
+    return new CouponApiError('connection-refused', `Nothing is listening at ${host} (connection refused).`, { cause: error });
   }
   if (DNS_CODES.has(code)) {
     const temporary = code === 'EAI_AGAIN' ? ' (the name server did not answer in time)' : '';
@@ -337,7 +332,7 @@ export function errorFromFailure(
     );
   }
   if (isTlsCode(code) || /certificate|ssl|tls/i.test(detail)) {
-    return new CouponApiError('tls', `The TLS connection to ${host} failed (${code || 'TLS'}: ${detail}). ${tlsAdvice(code, host)}`, { cause: error });
+    return new CouponApiError('tls', `The TLS connection to ${host} failed (${code || 'TLS'}: ${detail}). ${tlsExplanation(code, host)}`, { cause: error });
   }
   return new CouponApiError('network', `The connection to ${host} failed (${code ? `${code}: ` : ''}${detail}).${mayHaveBeenCreated(context)}`, { cause: error });
 }

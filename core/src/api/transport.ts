@@ -1,81 +1,29 @@
 /**
- * The undici dispatcher requests go through: direct or via a proxy, with the
- * system CAs plus any extra ones (corporate TLS interception), strict or not.
+ * How the API client reaches the network, injected by each platform (as
+ * json-language-features injects its runtime): the CLI passes an undici
+ * transport (`core/src/node/httpTransport.ts`), the extension the networking
+ * VS Code gives extensions. The client itself never imports a network library.
  */
-import { rootCertificates } from 'node:tls';
-import { Agent, Dispatcher, ProxyAgent } from 'undici';
-import { isLoopbackHost } from './hosts';
 
-export interface DispatcherOptions {
-  /** `http://[user:pass@]proxy:port` (or https://); undefined for a direct connection. */
-  proxyUrl?: string;
-  /** Reject certificates that do not verify (VS Code's `http.proxyStrictSSL`); false only for debugging. */
-  strictSSL: boolean;
-  /** PEM contents trusted in addition to Node's built-in CAs. */
-  extraCaCertificates?: readonly string[];
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT';
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+  /** Aborts the whole exchange: connect, TLS, headers and body. */
+  signal: AbortSignal;
 }
 
-export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  // Passing `ca` replaces Node's default roots, so keep them and add the extra ones.
-  const extra = options.extraCaCertificates ?? [];
-  const tls = {
-    rejectUnauthorized: options.strictSSL,
-    ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
-  };
-  if (!options.proxyUrl) return new Agent({ connect: tls });
-  return new ProxyAgent({ uri: options.proxyUrl, requestTls: tls, proxyTls: tls });
-}
-
-/** Reads an environment variable in lower case first, as curl and undici do; empty means unset. */
-function variable(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name.toLowerCase()] ?? env[name.toUpperCase()];
-  return value && value.trim() !== '' ? value.trim() : undefined;
-}
-
-/** True when `NO_PROXY`-style entries (`*`, `host`, `.domain`, `*.domain`, `host:port`) exclude the target. */
-function bypassesProxy(target: URL, noProxyEntries: readonly string[]): boolean {
-  const hostname = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-  return noProxyEntries.some((rawEntry) => {
-    const entry = rawEntry.trim().toLowerCase();
-    if (entry === '') return false;
-    if (entry === '*') return true;
-    const portMatch = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\](?=:|$)/g, '')) ?? [];
-    const entryHost = (portMatch[1] ?? '').replace(/^\*?\./, '');
-    const entryPort = portMatch[2];
-    if (entryPort && entryPort !== port) return false;
-    return hostname === entryHost || hostname.endsWith(`.${entryHost}`);
-  });
-}
-
-function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(/[\s,]+/).filter((entry) => entry !== '');
+export interface HttpResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string | string[] | undefined>;
+  bodyText: string;
 }
 
 /**
- * The proxy for `targetUrl` from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either
- * case; an https target falls back to HTTP_PROXY). Loopback is never proxied.
+ * Sends one request and reads the whole answer. A failure without an answer
+ * rejects with the platform's error (its `code`, e.g. `ECONNREFUSED`, is read
+ * through `cause` chains by `errorFromFailure`).
  */
-export function proxyFromEnvironment(env: NodeJS.ProcessEnv, targetUrl: string | URL): string | undefined {
-  const target = new URL(targetUrl.toString());
-  if (isLoopbackHost(target.hostname)) return undefined;
-  if (bypassesProxy(target, splitList(variable(env, 'no_proxy')))) return undefined;
-  return target.protocol === 'https:' ? variable(env, 'https_proxy') ?? variable(env, 'http_proxy') : variable(env, 'http_proxy');
-}
-
-export interface ProxySelection {
-  /** An explicitly configured proxy (VS Code's `http.proxy`); wins over the environment variables. */
-  configuredProxy?: string;
-  /** Hosts that bypass the configured proxy (VS Code's `http.noProxy`). */
-  noProxy?: readonly string[];
-  env?: NodeJS.ProcessEnv;
-}
-
-/** The configured proxy unless the target is loopback or excluded, else the environment's. */
-export function selectProxy(targetUrl: string | URL, selection: ProxySelection = {}): string | undefined {
-  const target = new URL(targetUrl.toString());
-  if (isLoopbackHost(target.hostname)) return undefined;
-  const configured = selection.configuredProxy?.trim();
-  if (configured) return bypassesProxy(target, selection.noProxy ?? []) ? undefined : configured;
-  return proxyFromEnvironment(selection.env ?? process.env, target);
-}
+export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;

@@ -1,0 +1,234 @@
+/**
+ * Where a file stands on one environment, from the file's deployments and the
+ * server's answers: which recorded series is this environment's (checked on
+ * the server: its org and seriesCode), whether the file or the server changed
+ * since the last push, and what a push would do. Pure: the reads are batched
+ * by the caller (`lookupFor` says which ids to fetch).
+ */
+import type { Diagnostic } from 'vscode-json-languageservice';
+import type { ServerCouponSeries } from '../api';
+import { Deployment, FileDeployments, LegacyIds, parseDeploymentKey, readDeployments, readLegacyIds } from '../deployments';
+import { deploymentKey } from '../environments';
+import { compareWithServer, FIELDS_NOT_RETURNED, SERIES_KEY } from '../series';
+import { hasErrors, validateCouponSeries, ValidationOptions } from '../validate';
+import type { Connection } from './connection';
+import { requestFingerprint, serverFingerprint } from './fingerprints';
+
+type JsonObject = Record<string, unknown>;
+
+export type SeriesState =
+  /** No series for this environment in the file: a push creates one. */
+  | 'not-created'
+  /** The file and the server agree with the last push. */
+  | 'in-sync'
+  /** The file changed since the last push: a push updates the series. */
+  | 'changed'
+  /** The server's series changed since the last push (and maybe the file too). */
+  | 'drifted'
+  /** The recorded series is not on the server. */
+  | 'missing'
+  /** The recorded id is another series on this server: never sent to. */
+  | 'mismatch'
+  /** Which of the file's series is this environment's cannot be told (the environment needs `orgId`). */
+  | 'ambiguous'
+  /** The file has errors for what a push would do. */
+  | 'invalid'
+  /** The server could not be asked (the request failed). */
+  | 'unreachable';
+
+export type PushAction = 'create' | 'update' | 'none';
+
+export interface FileStatus {
+  state: SeriesState;
+  /** What a push would do; `none` too when it cannot (invalid, mismatch, ambiguous, unreachable). */
+  action: PushAction;
+  /** This environment's deployment key, when known. */
+  key?: string;
+  /** The recorded series (for legacy ids: the deployment they would move into). */
+  deployment?: Deployment;
+  server?: ServerCouponSeries;
+  /** The file's ids are still inside `CouponSeriesV2` and move into `deployments` on the next push. */
+  migratesLegacyIds: boolean;
+  locallyChanged: boolean;
+  drifted: boolean;
+  /** Fields a push would change on the server. */
+  changes: string[];
+  /** Fields of the file the server does not return (not compared). */
+  notReturned: string[];
+  /** Why, for `missing`, `mismatch`, `ambiguous`, `invalid`, `unreachable`. */
+  problem?: string;
+  /** The errors, for `invalid`. */
+  diagnostics?: Diagnostic[];
+}
+
+/** A file as the engine reads it. */
+export interface AnalyzedFile {
+  text: string;
+  /** The `CouponSeriesV2` object; undefined when the file is not JSON or has none. */
+  series?: JsonObject;
+  deployments: FileDeployments;
+  legacy?: LegacyIds;
+}
+
+function isRecord(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function analyzeFile(text: string): AnalyzedFile {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch {
+    return { text, deployments: readDeployments(undefined) };
+  }
+  const series = isRecord(root) && isRecord(root[SERIES_KEY]) ? root[SERIES_KEY] : undefined;
+  const legacy = readLegacyIds(root);
+  return { text, ...(series ? { series } : {}), deployments: readDeployments(root), ...(legacy ? { legacy } : {}) };
+}
+
+/** The errors that stop this file from being sent as `action` (warnings never do). */
+export function blockingErrors(text: string, action: 'create' | 'update', options: ValidationOptions = {}): Diagnostic[] {
+  const diagnostics = validateCouponSeries(text, { ...options, sendAs: action });
+  return hasErrors(diagnostics) ? diagnostics.filter((diagnostic) => diagnostic.severity === 1) : [];
+}
+
+function baseStatus(state: SeriesState, action: PushAction): FileStatus {
+  return { state, action, migratesLegacyIds: false, locallyChanged: false, drifted: false, changes: [], notReturned: [] };
+}
+
+/** What differs between a recorded series and the server's; empty when it is the one recorded. */
+function identityMismatch(recorded: { id: number; seriesCode?: string; orgId?: number }, server: ServerCouponSeries): string[] {
+  const differences: string[] = [];
+  if (server.orgId === undefined) differences.push('the server does not say which org it belongs to');
+  else if (recorded.orgId !== undefined && server.orgId !== recorded.orgId) differences.push(`it belongs to org ${String(server.orgId)}, not ${recorded.orgId}`);
+  if (recorded.seriesCode !== undefined && server.seriesCode !== recorded.seriesCode) {
+    differences.push(`its seriesCode is ${JSON.stringify(server.seriesCode)}, not ${JSON.stringify(recorded.seriesCode)}`);
+  }
+  return differences;
+}
+
+/** The status of a file whose series on this environment is `deployment` (found or not). */
+function boundStatus(file: AnalyzedFile, connection: Connection, key: string, deployment: Deployment, server: ServerCouponSeries | undefined, legacy: boolean): FileStatus {
+  const where = `${connection.environment.name} (${key})`;
+  if (!server) {
+    const status = { ...baseStatus('missing', 'create'), key, deployment, migratesLegacyIds: legacy };
+    return { ...status, problem: `Series ${deployment.id} recorded for ${where} is not on the server: it may have been deleted.` };
+  }
+  const mismatch = identityMismatch(deployment, server);
+  if (mismatch.length > 0) {
+    return {
+      ...baseStatus('mismatch', 'none'),
+      key,
+      deployment,
+      problem: `Series ${deployment.id} on ${where} is not the one this file recorded: ${mismatch.join('; ')}.`,
+    };
+  }
+  const series = file.series ?? {};
+  const comparison = compareWithServer(series, server);
+  const locallyChanged = deployment.pushedFingerprint ? requestFingerprint(series) !== deployment.pushedFingerprint : comparison.differences.length > 0;
+  const drifted = deployment.serverFingerprint ? serverFingerprint(server) !== deployment.serverFingerprint : false;
+  let changes = comparison.differences.map((difference) => difference.path);
+  // Changed only where the server cannot show it: name those fields.
+  if (locallyChanged && changes.length === 0) changes = comparison.notReturned;
+  const state: SeriesState = drifted ? 'drifted' : locallyChanged ? 'changed' : 'in-sync';
+  return {
+    ...baseStatus(state, drifted || locallyChanged ? 'update' : 'none'),
+    key,
+    deployment: { ...deployment, ...(deployment.seriesCode === undefined && typeof server.seriesCode === 'string' ? { seriesCode: server.seriesCode } : {}) },
+    server,
+    migratesLegacyIds: legacy,
+    locallyChanged,
+    drifted,
+    changes,
+    notReturned: comparison.notReturned,
+  };
+}
+
+/** Legacy ids: this environment's series only if the server shows it with the file's org (and seriesCode). */
+function legacyStatus(file: AnalyzedFile, connection: Connection, legacy: LegacyIds, expectedOrgId: number | undefined, server: ServerCouponSeries | undefined): FileStatus {
+  const name = connection.environment.name;
+  const unverified = (why: string): FileStatus => ({
+    ...baseStatus('mismatch', 'none'),
+    problem:
+      `This file holds series ${legacy.id} inside ${SERIES_KEY} (made before deployments were recorded), and ${why}, so it cannot be this environment's: nothing was sent. ` +
+      `Run the command against the environment where the series was created (its ids then move into "deployments"), or remove "id", "seriesCode" and "orgId" from ${SERIES_KEY} to create it on ${name} as a new series.`,
+  });
+  if (!server) return unverified(`${name} has no series ${legacy.id}${expectedOrgId === undefined ? '' : ` in org ${expectedOrgId}`}`);
+  const mismatch = identityMismatch({ ...legacy, ...(expectedOrgId === undefined ? {} : { orgId: expectedOrgId }) }, server);
+  if (mismatch.length > 0) return unverified(`series ${legacy.id} on ${name} ${mismatch.join('; ').replace(/^it /, '')}`);
+  const orgId = server.orgId as number;
+  const deployment: Deployment = { id: legacy.id, orgId, ...(typeof server.seriesCode === 'string' ? { seriesCode: server.seriesCode } : {}) };
+  return boundStatus(file, connection, deploymentKey(orgId, connection.host), deployment, server, true);
+}
+
+export interface Lookup {
+  /** Series ids to fetch from the environment before `resolve`. */
+  ids: number[];
+  /** The status, given what the server returned for those ids. */
+  resolve(found: (id: number) => ServerCouponSeries | undefined): FileStatus;
+}
+
+/** Which of the file's recorded series may be this environment's, and how to judge the server's answer. */
+export function lookupFor(file: AnalyzedFile, connection: Connection): Lookup {
+  const none = (status: FileStatus): Lookup => ({ ids: [], resolve: () => status });
+  if (!file.series) {
+    return none({ ...baseStatus('invalid', 'none'), problem: `The file is not a coupon series ({"${SERIES_KEY}": {...}}) or not valid JSON.` });
+  }
+  const { environment, host } = connection;
+  const { legacy } = file;
+  if (connection.key !== undefined) {
+    const key = connection.key;
+    const deployment = file.deployments.entries.get(key);
+    if (deployment) return { ids: [deployment.id], resolve: (found) => boundStatus(file, connection, key, deployment, found(deployment.id), false) };
+    if (legacy && (legacy.orgId === undefined || legacy.orgId === environment.orgId)) {
+      return { ids: [legacy.id], resolve: (found) => legacyStatus(file, connection, legacy, environment.orgId, found(legacy.id)) };
+    }
+    return none({ ...baseStatus('not-created', 'create'), key });
+  }
+  // No orgId in the settings: the org is recognised by which recorded series the server shows these credentials.
+  const onHost = [...file.deployments.entries].filter(([key]) => parseDeploymentKey(key)?.host === host);
+  if (onHost.length === 0) {
+    if (legacy) return { ids: [legacy.id], resolve: (found) => legacyStatus(file, connection, legacy, legacy.orgId, found(legacy.id)) };
+    return none(baseStatus('not-created', 'create'));
+  }
+  return {
+    ids: onHost.map(([, deployment]) => deployment.id),
+    resolve(found) {
+      const verified = onHost.filter(([, deployment]) => {
+        const server = found(deployment.id);
+        return server !== undefined && identityMismatch(deployment, server).length === 0;
+      });
+      if (verified.length === 1) {
+        const [key, deployment] = verified[0];
+        return boundStatus(file, connection, key, deployment, found(deployment.id), false);
+      }
+      const recorded = onHost.map(([key, deployment]) => `${key} (series ${deployment.id}: ${found(deployment.id) ? 'another series here' : 'not found'})`).join(', ');
+      const why = verified.length > 1 ? 'the credentials reach several of them' : `none of them is found as recorded: ${recorded}`;
+      return {
+        ...baseStatus('ambiguous', 'none'),
+        problem: `${environment.name} has no orgId, and this file records series on ${host} for ${onHost.map(([key]) => key).join(', ')}: ${why}. Which org ${environment.name} reaches cannot be told, so nothing was sent.`,
+      };
+    },
+  };
+}
+
+/** Fields the server never returns that the file lacks: an update (a full replace) may reset them on the server. */
+export function fieldsAnUpdateMayReset(series: JsonObject): string[] {
+  return FIELDS_NOT_RETURNED.filter((name) => series[name] === undefined);
+}
+
+/** `status` judged for sending: `invalid` (keeping what is known of the series) when the file has errors for its action. */
+export function withValidation(status: FileStatus, file: AnalyzedFile, options: ValidationOptions = {}): FileStatus {
+  if (status.action === 'none' || !file.series) return status;
+  const errors = blockingErrors(file.text, status.action, options);
+  if (errors.length === 0) return status;
+  const first = errors[0];
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return {
+    ...status,
+    state: 'invalid',
+    action: 'none',
+    diagnostics: errors,
+    problem: `The file has ${errors.length} error${errors.length > 1 ? 's' : ''}: line ${first.range.start.line + 1}: ${String(first.message)}${more}`,
+  };
+}
