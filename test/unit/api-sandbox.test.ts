@@ -193,7 +193,7 @@ test('persistence: series survive a restart; writes are atomic; ids keep increas
 test('a data file that is not sandbox data is refused, not overwritten', async () => {
   const dataFile = join(directory, 'other.json');
   await writeFile(dataFile, '{"mine": true}');
-  await assert.rejects(startSandbox({ dataFile }), /is not sandbox data .*missing "nextId" or "series"/);
+  await assert.rejects(startSandbox({ dataFile }), /is not sandbox data .*missing "nextIds" or "series"/);
   assert.equal(await readFile(dataFile, 'utf8'), '{"mine": true}');
 });
 

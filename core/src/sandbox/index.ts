@@ -2,5 +2,5 @@
 export * from './credentials';
 export type { FaultScope, SandboxFaults } from './faults';
 export { SANDBOX_ERROR_CODES } from './responses';
-export { CONTROL_PATH, startSandbox } from './server';
-export type { Sandbox, SandboxOptions, SandboxState } from './server';
+export { CONTROL_PATH, MAX_LOGGED_REQUESTS, startSandbox } from './server';
+export type { Sandbox, SandboxOptions, SandboxRequest, SandboxState } from './server';

@@ -13,8 +13,8 @@ import { SERIES_PATH } from '../api/client';
 import { isLoopbackHost } from '../api/hosts';
 import { DATE_TIME_FIELDS, formatUtc, SERIES_KEY, SERVER_ASSIGNED_FIELDS } from '../series';
 import { validateCouponSeries } from '../validate';
-import { Access, SandboxAuth } from './auth';
-import { SANDBOX_DEFAULT_ORG_ID } from './credentials';
+import { Principal, SandboxAuth } from './auth';
+import { SANDBOX_DEFAULT_ORG_ID, SANDBOX_ORGS, SandboxAccess } from './credentials';
 import { FaultSwitches, parseFaults, SandboxFaults } from './faults';
 import { accessDenied, gatewayErrorPage, Reply, SANDBOX_ERROR_CODES as CODES, seriesAnswer, v2Error } from './responses';
 import { SeriesStore, StoredSeries } from './store';
@@ -27,8 +27,25 @@ export interface SandboxOptions {
   dataFile?: string;
   /** Lifetime of issued OAuth tokens; 300 s by default, like the real API's example. */
   tokenTtlSeconds?: number;
+  /** The id of the default org (the one `sandbox.user` belongs to); 100458 by default. */
   orgId?: number;
   faults?: SandboxFaults;
+}
+
+/** One API request as the sandbox saw it (control requests are not logged). */
+export interface SandboxRequest {
+  method: string;
+  /** The URL path, e.g. `/v2/coupon/series/1001`. */
+  path: string;
+  /** The query string without its `?` (`ids=1001`), empty when there is none. */
+  query: string;
+  /** The caller's org when its credentials are valid. */
+  orgId?: number;
+  /** The status answered; null when the connection was dropped without an answer. */
+  status: number | null;
+  /** Epoch ms when the request arrived and when it was answered (or dropped). */
+  receivedAt: number;
+  answeredAt: number;
 }
 
 export interface SandboxState {
@@ -46,11 +63,15 @@ export interface Sandbox {
   state(): SandboxState;
   /** Replaces all fault switches (`{}` turns them off). */
   setFaults(faults: SandboxFaults): void;
+  /** Every API request received so far, oldest first (the last {@link MAX_LOGGED_REQUESTS}). */
+  requests(): SandboxRequest[];
 }
 
 export const CONTROL_PATH = '/__sandbox';
 const DEFAULT_TOKEN_TTL_SECONDS = 300;
 const MAX_BODY_BYTES = 1_000_000;
+/** The request log keeps this many entries, so a long-running sandbox does not grow without bound. */
+export const MAX_LOGGED_REQUESTS = 10_000;
 const SERIES_ID_PATH = new RegExp(`^${SERIES_PATH}/(\\d+)$`);
 
 type JsonObject = Record<string, unknown>;
@@ -136,10 +157,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = await SeriesStore.open(options.dataFile);
   // The validator compiles its schema on first use; do it now, not inside the first request's time.
   validateCouponSeries('{}');
-  const auth = new SandboxAuth(options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
+  const orgs = SANDBOX_ORGS.map((org) => (org.orgId === SANDBOX_DEFAULT_ORG_ID && options.orgId !== undefined ? { ...org, orgId: options.orgId } : org));
+  const auth = new SandboxAuth(options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, orgs);
   const faults = new FaultSwitches(options.faults);
-  const orgId = options.orgId ?? SANDBOX_DEFAULT_ORG_ID;
   let requestCount = 0;
+  const requestLog: SandboxRequest[] = [];
 
   const state = (): SandboxState => ({ seriesCount: store.count, requestCount, faults: faults.current() });
 
@@ -157,7 +179,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return isJsonObject(series) ? { series } : { reply: invalidInput(`The body must be {"${SERIES_KEY}": {...}}.`) };
   }
 
-  async function create(bodyText: string): Promise<Reply> {
+  function unknownSeries(ids: readonly (number | string)[]): Reply {
+    return v2Error(404, [{ code: CODES.seriesIdInvalid, message: `Coupon series id is invalid: no series ${ids.join(', ')}.` }]);
+  }
+
+  async function create(caller: Principal, bodyText: string): Promise<Reply> {
     const parsed = seriesFromBody(bodyText);
     if ('reply' in parsed) return parsed.reply;
     const { series } = parsed;
@@ -167,7 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const now = nowUtc();
     const stored = await store.add({
       seriesCode: randomBytes(10).toString('hex').toUpperCase(),
-      orgId,
+      orgId: caller.orgId,
       fields: storedFields(series),
       createdOn: now,
       lastModifiedOn: now,
@@ -177,9 +203,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { status: 200, body: seriesAnswer(stored) };
   }
 
-  async function update(id: number, bodyText: string): Promise<Reply> {
-    const stored = store.get(id);
-    if (!stored) return v2Error(404, [{ code: CODES.seriesIdInvalid, message: `Coupon series id is invalid: no series ${id}.` }]);
+  async function update(caller: Principal, id: number, bodyText: string): Promise<Reply> {
+    const stored = store.get(caller.orgId, id);
+    if (!stored) return unknownSeries([id]);
     const parsed = seriesFromBody(bodyText);
     if ('reply' in parsed) return parsed.reply;
     const { series } = parsed;
@@ -198,13 +224,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { status: 200, body: seriesAnswer(updated) };
   }
 
-  function read(url: URL): Reply {
+  function read(caller: Principal, url: URL): Reply {
     const raw = url.searchParams.getAll('ids').flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
     if (raw.length === 0) return invalidInput('Give the series to read as ?ids=<id> (several allowed).');
     const bad = raw.find((value) => !/^\d+$/.test(value));
     if (bad !== undefined) return invalidInput(`"${bad}" is not a series id.`);
-    const found = raw.map(Number).map((id) => store.get(id)).filter((series): series is StoredSeries => series !== undefined);
-    if (found.length === 0) return v2Error(404, [{ code: CODES.seriesIdInvalid, message: `Coupon series id is invalid: no series ${raw.join(', ')}.` }]);
+    const found = raw.map((id) => store.get(caller.orgId, Number(id))).filter((series): series is StoredSeries => series !== undefined);
+    if (found.length === 0) return unknownSeries(raw);
     return { status: 200, body: { entity: found.map(seriesAnswer), warnings: [] } };
   }
 
@@ -221,11 +247,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { status: 200, body: { data: issued, errors: null } };
   }
 
-  function requireAccess(request: IncomingMessage, needed: Access): Reply | undefined {
-    const access = auth.check(request.headers);
-    if (!access) return v2Error(401, [{ code: CODES.authenticationFailed, message: 'Authentication failed: unknown user, wrong password hash, or an invalid or expired token.' }]);
-    if (needed === 'write' && access !== 'write') return accessDenied();
-    return undefined;
+  /** The caller when it may do `needed`, else the 401 or access-group 403 reply. */
+  function requireAccess(caller: Principal | undefined, needed: SandboxAccess): { caller: Principal } | { reply: Reply } {
+    if (!caller) return { reply: v2Error(401, [{ code: CODES.authenticationFailed, message: 'Authentication failed: unknown user, wrong password hash, or an invalid or expired token.' }]) };
+    if (needed === 'write' && caller.access !== 'write') return { reply: accessDenied() };
+    return { caller };
   }
 
   function requireJson(request: IncomingMessage): Reply | undefined {
@@ -233,24 +259,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return v2Error(415, [{ code: CODES.unsupportedMediaType, message: `Content-Type must be application/json, not "${request.headers['content-type'] ?? 'none'}".` }]);
   }
 
-  async function route(request: IncomingMessage, url: URL, bodyText: string): Promise<Reply> {
+  async function route(request: IncomingMessage, url: URL, principal: Principal | undefined, bodyText: string): Promise<Reply> {
     const method = request.method ?? 'GET';
     const methodNotAllowed = () => v2Error(405, [{ code: CODES.noSuchEndpoint, message: `${method} is not supported on ${url.pathname}.` }]);
     if (url.pathname === OAUTH_TOKEN_PATH) {
       if (method !== 'POST') return methodNotAllowed();
       return requireJson(request) ?? token(bodyText);
     }
-    if (url.pathname === SERIES_PATH) {
-      if (method === 'GET') return requireAccess(request, 'read') ?? read(url);
-      if (method !== 'POST') return methodNotAllowed();
-      return requireAccess(request, 'write') ?? requireJson(request) ?? (await create(bodyText));
-    }
     const idMatch = SERIES_ID_PATH.exec(url.pathname);
-    if (idMatch) {
-      if (method !== 'PUT') return methodNotAllowed();
-      return requireAccess(request, 'write') ?? requireJson(request) ?? (await update(Number(idMatch[1]), bodyText));
-    }
-    return v2Error(404, [{ code: CODES.noSuchEndpoint, message: `No endpoint ${method} ${url.pathname}.` }]);
+    if (url.pathname !== SERIES_PATH && !idMatch) return v2Error(404, [{ code: CODES.noSuchEndpoint, message: `No endpoint ${method} ${url.pathname}.` }]);
+    if (url.pathname === SERIES_PATH ? method !== 'GET' && method !== 'POST' : method !== 'PUT') return methodNotAllowed();
+    const access = requireAccess(principal, method === 'GET' ? 'read' : 'write');
+    if ('reply' in access) return access.reply;
+    if (method === 'GET') return read(access.caller, url);
+    const notJson = requireJson(request);
+    if (notJson) return notJson;
+    return idMatch ? update(access.caller, Number(idMatch[1]), bodyText) : create(access.caller, bodyText);
   }
 
   async function control(request: IncomingMessage, url: URL): Promise<Reply> {
@@ -258,6 +282,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return v2Error(403, [{ code: CODES.accessDenied, message: 'The sandbox control endpoints answer loopback clients only.' }]);
     }
     if (url.pathname === `${CONTROL_PATH}/state` && request.method === 'GET') return { status: 200, body: state() };
+    if (url.pathname === `${CONTROL_PATH}/requests` && request.method === 'GET') return { status: 200, body: requestLog };
     if (url.pathname === `${CONTROL_PATH}/faults` && request.method === 'POST') {
       try {
         faults.set(parseFaults(JSON.parse(await readBody(request))));
@@ -266,7 +291,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       return { status: 200, body: state() };
     }
-    return v2Error(404, [{ code: CODES.noSuchEndpoint, message: `No control endpoint ${request.method} ${url.pathname} (there are GET ${CONTROL_PATH}/state and POST ${CONTROL_PATH}/faults).` }]);
+    return v2Error(404, [
+      { code: CODES.noSuchEndpoint, message: `No control endpoint ${request.method} ${url.pathname} (there are GET ${CONTROL_PATH}/state, GET ${CONTROL_PATH}/requests and POST ${CONTROL_PATH}/faults).` },
+    ]);
+  }
+
+  /** An API request's answer, or null when a fault drops the connection instead. */
+  async function answer(request: IncomingMessage, url: URL, principal: Principal | undefined): Promise<Reply | null> {
+    const method = request.method ?? 'GET';
+    const path = url.pathname;
+    const delay = faults.take('delayMs', method, path);
+    if (delay) await wait(delay.ms);
+    const drop = faults.take('dropConnection', method, path);
+    if (drop && !drop.afterProcessing) return null;
+    const failure = faults.take('status5xx', method, path);
+    if (failure) {
+      const status = failure.status ?? 503;
+      return v2Error(status, [{ code: status === 503 ? CODES.retryLater : CODES.serverError, message: status === 503 ? 'Service unavailable, retry later.' : 'Internal server error.' }]);
+    }
+    const limit = faults.take('rateLimit', method, path);
+    if (limit) {
+      const reply = v2Error(429, [{ code: CODES.retryLater, message: 'Too many requests, retry later.' }]);
+      if (limit.retryAfterSeconds !== undefined) reply.headers = { 'Retry-After': String(limit.retryAfterSeconds) };
+      return reply;
+    }
+    if (faults.take('htmlBody', method, path)) return gatewayErrorPage();
+    const reply = await route(request, url, principal, await readBody(request));
+    return drop?.afterProcessing ? null : reply;
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -276,37 +327,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
     requestCount++;
-    const method = request.method ?? 'GET';
-    const path = url.pathname;
-    const delay = faults.take('delayMs', method, path);
-    if (delay) await wait(delay.ms);
-    const drop = faults.take('dropConnection', method, path);
-    if (drop && !drop.afterProcessing) {
+    const principal = auth.check(request.headers);
+    const entry: SandboxRequest = {
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      ...(principal ? { orgId: principal.orgId } : {}),
+      status: null,
+      receivedAt: Date.now(),
+      answeredAt: 0,
+    };
+    requestLog.push(entry);
+    if (requestLog.length > MAX_LOGGED_REQUESTS) requestLog.splice(0, requestLog.length - MAX_LOGGED_REQUESTS);
+    let reply: Reply | null;
+    try {
+      reply = await answer(request, url, principal);
+    } catch (error) {
+      reply = v2Error(500, [{ code: CODES.serverError, message: `Sandbox failure: ${(error as Error).message}` }]);
+    }
+    entry.answeredAt = Date.now();
+    if (reply === null) {
       request.socket.destroy();
       return;
     }
-    const failure = faults.take('status5xx', method, path);
-    if (failure) {
-      const status = failure.status ?? 503;
-      send(response, v2Error(status, [{ code: status === 503 ? CODES.retryLater : CODES.serverError, message: status === 503 ? 'Service unavailable, retry later.' : 'Internal server error.' }]));
-      return;
-    }
-    const limit = faults.take('rateLimit', method, path);
-    if (limit) {
-      const reply = v2Error(429, [{ code: CODES.retryLater, message: 'Too many requests, retry later.' }]);
-      if (limit.retryAfterSeconds !== undefined) reply.headers = { 'Retry-After': String(limit.retryAfterSeconds) };
-      send(response, reply);
-      return;
-    }
-    if (faults.take('htmlBody', method, path)) {
-      send(response, gatewayErrorPage());
-      return;
-    }
-    const reply = await route(request, url, await readBody(request));
-    if (drop?.afterProcessing) {
-      request.socket.destroy();
-      return;
-    }
+    entry.status = reply.status;
     send(response, reply);
   }
 
@@ -335,6 +379,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     state,
     setFaults: (next) => faults.set(next),
+    requests: () => structuredClone(requestLog),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,8 @@
 /**
- * The sandbox's series: in memory, and in a JSON file when one is given,
- * written atomically (a temporary file renamed over the old one) so a crash
- * never leaves half a file.
+ * The sandbox's series, per org: in memory, and in a JSON file when one is
+ * given, written atomically (a temporary file renamed over the old one) so a
+ * crash never leaves half a file. Ids are numbered per org from 1001, so
+ * two orgs have series with the same id, as two real clusters would.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -18,12 +19,49 @@ export interface StoredSeries {
   numRedeemed: number;
 }
 
+/** The data file: the next id of each org (keys are org ids) and every series. */
 interface StoreFile {
+  nextIds: Record<string, number>;
+  series: StoredSeries[];
+}
+
+/** The single-org file written before orgs existed: one counter for all. */
+interface LegacyStoreFile {
   nextId: number;
   series: StoredSeries[];
 }
 
-const FIRST_SERIES_ID = 1001;
+export const FIRST_SERIES_ID = 1001;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStoredSeries(value: unknown): value is StoredSeries {
+  return isRecord(value) && Number.isInteger(value.id) && Number.isInteger(value.orgId) && typeof value.seriesCode === 'string' && isRecord(value.fields);
+}
+
+/** The file's content as the current shape; a legacy file's counter applies to each org it holds series of. */
+function readStoreFile(parsed: unknown): StoreFile {
+  if (!isRecord(parsed) || !Array.isArray(parsed.series)) throw new Error('missing "nextIds" or "series"');
+  const bad = parsed.series.findIndex((series) => !isStoredSeries(series));
+  if (bad >= 0) throw new Error(`series[${bad}] lacks "id", "orgId", "seriesCode" or "fields"`);
+  const series = parsed.series as StoredSeries[];
+  if (isRecord(parsed.nextIds) && Object.values(parsed.nextIds).every((next) => Number.isInteger(next))) {
+    return { nextIds: parsed.nextIds as Record<string, number>, series };
+  }
+  if (Number.isInteger(parsed.nextId)) {
+    const legacy = parsed as unknown as LegacyStoreFile;
+    const nextIds: Record<string, number> = {};
+    for (const entry of series) nextIds[entry.orgId] = Math.max(nextIds[entry.orgId] ?? legacy.nextId, entry.id + 1);
+    return { nextIds, series };
+  }
+  throw new Error('missing "nextIds" or "series"');
+}
+
+function key(orgId: number, id: number): string {
+  return `${orgId}/${id}`;
+}
 
 export class SeriesStore {
   private writes: Promise<void> = Promise.resolve();
@@ -31,48 +69,54 @@ export class SeriesStore {
 
   private constructor(
     private readonly dataFile: string | undefined,
-    private nextId: number,
-    private readonly series: Map<number, StoredSeries>,
+    private readonly nextIds: Map<number, number>,
+    private readonly series: Map<string, StoredSeries>,
   ) {}
 
-  /** Loads `dataFile` when it exists; a file that is not the sandbox's JSON is an error, never overwritten. */
+  /** Loads `dataFile` when it exists (either format); a file that is not the sandbox's JSON is an error, never overwritten. */
   static async open(dataFile?: string): Promise<SeriesStore> {
-    if (!dataFile) return new SeriesStore(undefined, FIRST_SERIES_ID, new Map());
+    if (!dataFile) return new SeriesStore(undefined, new Map(), new Map());
     let text: string;
     try {
       text = await readFile(dataFile, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      return new SeriesStore(dataFile, FIRST_SERIES_ID, new Map());
+      return new SeriesStore(dataFile, new Map(), new Map());
     }
-    let parsed: StoreFile;
+    let content: StoreFile;
     try {
-      parsed = JSON.parse(text) as StoreFile;
-      if (!Number.isInteger(parsed.nextId) || !Array.isArray(parsed.series)) throw new Error('missing "nextId" or "series"');
+      content = readStoreFile(JSON.parse(text));
     } catch (error) {
       throw new Error(`The sandbox data file ${dataFile} is not sandbox data (${(error as Error).message}): move it away or choose another file.`);
     }
-    return new SeriesStore(dataFile, parsed.nextId, new Map(parsed.series.map((series) => [series.id, series])));
+    return new SeriesStore(
+      dataFile,
+      new Map(Object.entries(content.nextIds).map(([orgId, next]) => [Number(orgId), next])),
+      new Map(content.series.map((series) => [key(series.orgId, series.id), series])),
+    );
   }
 
   get count(): number {
     return this.series.size;
   }
 
-  get(id: number): StoredSeries | undefined {
-    const found = this.series.get(id);
+  /** The series `id` of `orgId`; another org's series with that id is not found. */
+  get(orgId: number, id: number): StoredSeries | undefined {
+    const found = this.series.get(key(orgId, id));
     return found && structuredClone(found);
   }
 
   async add(series: Omit<StoredSeries, 'id'>): Promise<StoredSeries> {
-    const stored: StoredSeries = { id: this.nextId++, ...series };
-    this.series.set(stored.id, stored);
+    const id = this.nextIds.get(series.orgId) ?? FIRST_SERIES_ID;
+    this.nextIds.set(series.orgId, id + 1);
+    const stored: StoredSeries = { id, ...series };
+    this.series.set(key(stored.orgId, id), stored);
     await this.persist();
     return structuredClone(stored);
   }
 
   async replace(series: StoredSeries): Promise<void> {
-    this.series.set(series.id, structuredClone(series));
+    this.series.set(key(series.orgId, series.id), structuredClone(series));
     await this.persist();
   }
 
@@ -85,7 +129,7 @@ export class SeriesStore {
   private persist(): Promise<void> {
     const dataFile = this.dataFile;
     if (!dataFile) return Promise.resolve();
-    const snapshot: StoreFile = { nextId: this.nextId, series: [...this.series.values()] };
+    const snapshot: StoreFile = { nextIds: Object.fromEntries(this.nextIds), series: [...this.series.values()] };
     const temporary = `${dataFile}.${process.pid}.${++this.writeCount}.tmp`;
     const write = this.writes.then(async () => {
       await mkdir(dirname(dataFile), { recursive: true });
