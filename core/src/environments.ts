@@ -66,7 +66,8 @@ export const REGIONAL_HOSTS: readonly { name: string; host: string }[] = [
   { name: 'China', host: 'api.capillarytech.cn.com' },
 ];
 
-const ENVIRONMENT_PROPERTIES = ['name', 'host', 'auth', 'username', 'clientKey', 'attribution', 'orgId', 'protected'];
+/** The properties an environment entry may have (the manifest's schema lists the same: a test checks it). */
+export const ENVIRONMENT_PROPERTIES: readonly string[] = ['name', 'host', 'auth', 'username', 'clientKey', 'attribution', 'orgId', 'protected'];
 const SECRET_LIKE = /password|secret|token/i;
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -38,7 +38,7 @@ test('node dist/cli.js validate: exit codes, output and the summary on stderr', 
   assert.equal((JSON.parse(sarif.stdout) as { version: string }).version, '2.1.0');
 });
 
-test('node dist/cli.js sandbox + push: created over HTTP, id written back, SIGTERM stops the sandbox', { timeout: 30_000 }, async () => {
+test('node dist/cli.js sandbox + push: created over HTTP, recorded in the file, SIGTERM stops the sandbox', { timeout: 30_000 }, async () => {
   const child = spawn(process.execPath, [CLI_BUNDLE, 'sandbox', '--port', '0', '--json'], { cwd: folder.dir, env: { PATH: process.env.PATH ?? '' } });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
@@ -58,8 +58,8 @@ test('node dist/cli.js sandbox + push: created over HTTP, id written back, SIGTE
     assert.equal(pushed.code, 0, pushed.stderr);
     const result = JSON.parse(pushed.stdout) as { ok: boolean; results: { action: string; id: number }[] };
     assert.deepEqual([result.ok, result.results[0].action], [true, 'create']);
-    const written = JSON.parse(await readFile(path.join(folder.dir, 'a.coupon.json'), 'utf8')) as { CouponSeriesV2: { id: number } };
-    assert.equal(written.CouponSeriesV2.id, result.results[0].id);
+    const written = JSON.parse(await readFile(path.join(folder.dir, 'a.coupon.json'), 'utf8')) as { deployments: Record<string, { id: number }> };
+    assert.deepEqual(Object.values(written.deployments).map((deployment) => deployment.id), [result.results[0].id]);
     const diff = await couponProcess(['diff', 'a.coupon.json', '--host', url, '--auth', 'basic'], { cwd: folder.dir, env: BASIC_ENV });
     assert.equal(diff.code, 0, diff.stderr);
   } finally {

@@ -145,7 +145,7 @@ test('OAuth: a second 401 is an auth error, not a loop', async () => {
   const client = createTestClient({ baseUrl: instantExpiry.url, credentials: oauthCredentials(), timeoutMs: 2_000, environmentName: 'Instant expiry', log });
   const error = await rejectsWithKind(client.getSeries(1), 'auth');
   assert.equal(error.status, 401);
-  assert.match(error.message, /check the credentials for Instant expiry/);
+  assert.match(error.message, /Authentication failed \(401\) on Instant expiry: the credentials were refused/);
   assert.equal(tokenRequests(lines), 2);
   assert.equal(lines.filter((line) => line.startsWith('<-- 401 GET')).length, 2);
 });
@@ -153,7 +153,7 @@ test('OAuth: a second 401 is an auth error, not a loop', async () => {
 test('OAuth: a wrong client secret is an auth error listing the server code', async () => {
   const client = createTestClient({ baseUrl: sandbox.url, credentials: oauthCredentials('not-the-secret'), timeoutMs: 2_000, environmentName: 'Sandbox' });
   const error = await rejectsWithKind(client.getSeries(1), 'auth');
-  assert.match(error.message, /check the credentials for Sandbox/);
+  assert.match(error.message, /^Authentication failed \(401\) on Sandbox: the credentials were refused\. Server said: code 320001: Invalid client key and secret\.$/);
   assert.deepEqual(error.apiErrors, [{ code: 320001, message: 'Invalid client key and secret' }]);
   assert.ok(!error.message.includes('not-the-secret'));
 });
@@ -177,7 +177,7 @@ test('Basic: a wrong password is an auth error naming the environment', async ()
     environmentName: 'Local sandbox',
   });
   const error = await rejectsWithKind(client.getSeries(1), 'auth');
-  assert.match(error.message, /^Authentication failed \(401\): check the credentials for Local sandbox\./);
+  assert.match(error.message, /^Authentication failed \(401\) on Local sandbox: the credentials were refused\./);
 });
 
 test('generateToken refuses basic credentials', async () => {

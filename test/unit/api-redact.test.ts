@@ -127,8 +127,11 @@ test('no credential appears in any log line or error message, through successes,
   for (const text of [...lines, ...messages]) {
     for (const secret of secrets) assert.ok(!text.includes(secret), `a credential leaked into: ${text}`);
   }
-  assert.ok(lines.some((line) => /^--> POST http:\/\/127\.0\.0\.1:\d+\/v2\/coupon\/series headers=\{.*"Authorization":"\*\*\*".*\} body=\d+ bytes$/.test(line)));
-  assert.ok(lines.some((line) => /^<-- 200 GET http:\/\/127\.0\.0\.1:\d+\/v2\/coupon\/series\?ids=\d+ in \d+ ms body=\{"entity"/.test(line)));
+  // A summary line per exchange, the headers and bodies on their own (debug) lines.
+  assert.ok(lines.some((line) => /^--> POST http:\/\/127\.0\.0\.1:\d+\/v2\/coupon\/series$/.test(line)));
+  assert.ok(lines.some((line) => /^ {4}headers=\{.*"Authorization":"\*\*\*".*\} body=\d+ bytes$/.test(line)));
+  assert.ok(lines.some((line) => /^<-- 200 GET http:\/\/127\.0\.0\.1:\d+\/v2\/coupon\/series\?ids=\d+ in \d+ ms$/.test(line)));
+  assert.ok(lines.some((line) => /^ {4}body=\{"entity"/.test(line)));
   assert.ok(lines.some((line) => /"X-CAP-API-OAUTH-TOKEN":"\*\*\*"/.test(line)));
   assert.ok(lines.some((line) => /"accessToken":"\*\*\*"/.test(line)));
 });

@@ -121,7 +121,7 @@ test('TLS: a self-signed certificate is refused, with advice on extra CA certifi
   try {
     const client = createTestClient({ baseUrl: httpsUrl, credentials: basicCredentials(), timeoutMs: 2_000, transport: createUndiciTransport(dispatcher) });
     const error = await rejectsWithKind(client.getSeries(1), 'tls');
-    assert.match(error.message, /^The TLS connection to 127\.0\.0\.1:\d+ failed \(DEPTH_ZERO_SELF_SIGNED_CERT: self[- ]signed certificate\)\. .*couponSeries\.extraCaCertificates/);
+    assert.match(error.message, /^The TLS connection to 127\.0\.0\.1:\d+ failed \(DEPTH_ZERO_SELF_SIGNED_CERT: self[- ]signed certificate\)\. The certificate is not trusted/);
   } finally {
     await dispatcher.close();
   }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_SANDBOX_PORT, LOCAL_SANDBOX_NAME, REGIONAL_HOSTS, SETTING_KEYS, SETTINGS_SECTION } from '../../core/src/environments';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_SANDBOX_PORT, ENVIRONMENT_PROPERTIES, REGIONAL_HOSTS, SETTING_KEYS, SETTINGS_SECTION } from '../../core/src/environments';
 import { FILE_SUFFIX, LANGUAGE_ID } from '../../core/src/protocol';
 import { REPO_ROOT } from '../support/testUtil';
 
@@ -16,7 +16,10 @@ interface Manifest {
   contributes: {
     languages: { id: string; extensions: string[] }[];
     commands: { command: string; category: string }[];
-    configuration: { properties: Record<string, { default?: unknown; items?: { properties?: Record<string, { examples?: string[] }> } }> };
+    configuration: { properties: Record<string, { default?: unknown; scope?: string; items?: { properties?: Record<string, { examples?: string[] }> } }> };
+    menus: Record<string, { command: string; when?: string }[]>;
+    keybindings: { command: string; key: string; when?: string }[];
+    views: Record<string, { id: string }[]>;
   };
 }
 
@@ -26,7 +29,6 @@ const settings = manifest.contributes.configuration.properties;
 test('every setting the code reads is contributed, with the code\'s default', () => {
   const contributed = Object.keys(settings).map((key) => key.slice(SETTINGS_SECTION.length + 1)).sort();
   assert.deepEqual(contributed, Object.values(SETTING_KEYS).sort());
-  assert.equal(settings[`${SETTINGS_SECTION}.activeEnvironment`].default, LOCAL_SANDBOX_NAME);
   assert.equal(settings[`${SETTINGS_SECTION}.requestTimeoutSeconds`].default, DEFAULT_REQUEST_TIMEOUT_SECONDS);
   assert.equal(settings[`${SETTINGS_SECTION}.sandboxPort`].default, DEFAULT_SANDBOX_PORT);
 });
@@ -51,4 +53,23 @@ test('every command is in the "Coupon Series" category and registered by the ext
     assert.equal(category, 'Coupon Series', command);
     assert.ok(source.includes(`'${command}'`), `${command} is registered in client/src/commands.ts`);
   }
+});
+
+test('an environment entry in the manifest has exactly the properties the code reads', () => {
+  const properties = Object.keys(settings[`${SETTINGS_SECTION}.environments`].items?.properties ?? {}).sort();
+  assert.deepEqual(properties, [...ENVIRONMENT_PROPERTIES].sort());
+});
+
+test('only the user can turn off the confirmation before sending (application scope)', () => {
+  assert.equal(settings[`${SETTINGS_SECTION}.confirmBeforeSending`].scope, 'application');
+});
+
+test('menus and keybindings name contributed commands; the view is registered by the extension', () => {
+  const commands = new Set(manifest.contributes.commands.map((command) => command.command));
+  for (const [menu, entries] of Object.entries(manifest.contributes.menus)) {
+    for (const entry of entries) assert.ok(commands.has(entry.command), `${menu}: ${entry.command}`);
+  }
+  for (const binding of manifest.contributes.keybindings) assert.ok(commands.has(binding.command), binding.command);
+  const view = readFileSync(path.join(REPO_ROOT, 'client/src/seriesView.ts'), 'utf8');
+  for (const { id } of Object.values(manifest.contributes.views).flat()) assert.ok(view.includes(`'${id}'`), `${id} is created in client/src/seriesView.ts`);
 });

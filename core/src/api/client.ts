@@ -54,7 +54,7 @@ export interface CouponApiClientOptions {
   tokenStore?: TokenStore;
   /** Key of this environment's token in `tokenStore` (e.g. `environmentKey(env)`). */
   tokenKey?: string;
-  /** The name messages use ("check the credentials for <name>"); the host by default. */
+  /** The name messages use ("Authentication failed (401) on <name>"); the host by default. */
   environmentName?: string;
   /**
    * Receives one line per request, response, retry and failure (`info`), and
@@ -239,7 +239,7 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
     }
     const apiErrors = apiErrorsFrom(json);
     if (apiErrors.length > 0) {
-      throw new CouponApiError('auth', `The OAuth client key and secret were refused: check the credentials for ${environment}. Server said: ${listApiErrors(apiErrors, scrub)}.`, {
+      throw new CouponApiError('auth', `The OAuth client key and secret were refused by ${environment}. Server said: ${listApiErrors(apiErrors, scrub)}.`, {
         status: answer.status,
         apiErrors,
       });

@@ -214,7 +214,8 @@ export function lookupFor(file: AnalyzedFile, connection: Connection): Lookup {
 
 /** Fields the server never returns that the file lacks: an update (a full replace) may reset them on the server. */
 export function fieldsAnUpdateMayReset(series: JsonObject): string[] {
-  return FIELDS_NOT_RETURNED.filter((name) => series[name] === undefined);
+  // genericCode exists only for GENERIC series (and a GENERIC file without one is an error anyway).
+  return FIELDS_NOT_RETURNED.filter((name) => series[name] === undefined && (name !== 'genericCode' || series.clientHandlingType === 'GENERIC'));
 }
 
 /** `status` judged for sending: `invalid` (keeping what is known of the series) when the file has errors for its action. */
