@@ -18,11 +18,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { Sandbox, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
+import { Sandbox, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_SECOND_ORG_ID, SANDBOX_SECOND_ORG_USERNAME, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
 import {
   activeTabTitle,
   chooseQuickFix,
   clearNotifications,
+  clickDialogButton,
   CodeServer,
   e2eAvailable,
   editorText,
@@ -44,6 +45,7 @@ import {
   startCodeServer,
   triggerSuggest,
   waitFor,
+  waitForDialog,
   waitForNotification,
   waitForProblems,
   Workbench,
@@ -66,7 +68,7 @@ let wb: Workbench | undefined;
 /** Set by step 4 once the series exists on the sandbox: steps 5 and 6 need it. */
 let createdId: number | undefined;
 const failedSteps: string[] = [];
-const STEP_NAMES = ['diagnostics', 'completion-hover', 'quick-fix', 'create-update-compare', 'server-failure', 'credentials'];
+const STEP_NAMES = ['diagnostics', 'completion-hover', 'quick-fix', 'create-update-compare', 'server-failure', 'credentials', 'series-view', 'push-to-environment'];
 
 // ------------------------------------------------------------------ fixtures
 
@@ -112,11 +114,44 @@ function createWorkspace(sandboxPort: number): void {
   fs.writeFileSync(path.join(workspace, 'generic.coupon.json'), FILES.generic);
   fs.writeFileSync(path.join(workspace, 'completion.coupon.json'), FILES.completion);
   fs.writeFileSync(path.join(workspace, 'create-me.coupon.json'), FILES.createMe);
-  writeWorkspaceSettings({
-    'couponSeries.activeEnvironment': 'Local sandbox',
+  writeWorkspaceSettings(teamSettings(sandboxPort));
+}
+
+/**
+ * The team's shared settings: the sandbox's port and a second org on it,
+ * marked protected (as production would be). Which environment is active is
+ * each person's own choice, never in this file.
+ */
+function teamSettings(sandboxPort: number, extra: object[] = []): Record<string, unknown> {
+  return {
     'couponSeries.sandboxPort': sandboxPort,
-    'couponSeries.confirmBeforeSending': false,
-  });
+    'couponSeries.environments': [
+      ...extra,
+      { name: 'Sandbox org 2', host: `http://127.0.0.1:${sandboxPort}`, auth: 'basic', username: SANDBOX_SECOND_ORG_USERNAME, orgId: SANDBOX_SECOND_ORG_ID, protected: true },
+    ],
+  };
+}
+
+/** The series `name` records in "deployments", by key (`<orgId>@127.0.0.1:<port>`). */
+function deploymentsOf(name: string): Record<string, { id: number; seriesCode: string; orgId: number }> {
+  return (JSON.parse(fs.readFileSync(path.join(workspace, name), 'utf8')) as { deployments?: Record<string, { id: number; seriesCode: string; orgId: number }> }).deployments ?? {};
+}
+
+/** Picks an environment with "Coupon Series: Select Environment" as a person would. */
+async function selectEnvironment(p: Page, name: string): Promise<void> {
+  await runCommand(p, 'Coupon Series: Select Environment');
+  const input = p.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await p.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+  await p.keyboard.press('Enter');
+  await p.locator('.statusbar-item', { hasText: name }).first().waitFor({ state: 'visible' });
+}
+
+function hashOfFolder(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of listFiles(dir).sort()) hash.update(file).update(fs.readFileSync(file));
+  return hash.digest('hex');
 }
 
 // ------------------------------------------------------------------- helpers
@@ -283,6 +318,8 @@ before(async () => {
     settings: {
       'files.autoSave': 'off',
       'editor.formatOnSave': false,
+      // A user setting (a workspace cannot turn it off): the protected environment still asks.
+      'couponSeries.confirmBeforeSending': false,
       // One output line per view line: a wrapped line could split a secret in two.
       '[Log]': { 'editor.wordWrap': 'off' },
     },
@@ -399,18 +436,18 @@ test('4. Create on Server, edit + Update on Server, Compare with Server', { time
     await clearNotifications(p);
     assert.equal(sandbox!.state().seriesCount, 0);
     await runCommand(p, 'Coupon Series: Create on Server');
-    const created = await waitFor(() => readSeriesFile('create-me.coupon.json').series.id as number | undefined, {
+    const sandboxKey = `${SANDBOX_DEFAULT_ORG_ID}@127.0.0.1:${sandbox!.port}`;
+    const created = await waitFor(() => deploymentsOf('create-me.coupon.json')[sandboxKey]?.id, {
       timeout: 20_000,
-      message: 'no "id" was written into create-me.coupon.json',
+      message: 'no deployment was recorded in create-me.coupon.json',
     });
     const note = await waitForNotification(p, new RegExp(`\\b${created}\\b`));
     t.diagnostic(`notification: ${note}`);
-    const { series } = readSeriesFile('create-me.coupon.json');
-    assert.equal(typeof series.seriesCode, 'string');
-    assert.equal(typeof series.orgId, 'number');
+    assert.equal(typeof deploymentsOf('create-me.coupon.json')[sandboxKey].seriesCode, 'string');
+    assert.equal(readSeriesFile('create-me.coupon.json').series.id, undefined, 'no id inside CouponSeriesV2');
     assert.equal(sandbox!.state().seriesCount, 1, 'the sandbox holds one series');
     createdId = created;
-    // The ids are written after the last property: go to the end to see them.
+    // The deployment is recorded after CouponSeriesV2: go to the end to see it.
     await focusEditor(p);
     await p.keyboard.press('Control+End');
     await waitFor(async () => (await editorText(p)).includes(`"id": ${created}`), { message: `the editor does not show "id": ${created}` });
@@ -490,15 +527,17 @@ test('6. credentials for a user environment: set through the command, never in s
     if (createdId === undefined) return t.skip('needs the series created in step 4');
     const file = path.join(workspace, 'create-me.coupon.json');
     await quickOpen(p, 'create-me.coupon.json');
-    writeWorkspaceSettings({
-      'couponSeries.environments': [{ name: 'Team sandbox', host: `http://127.0.0.1:${sandbox!.port}`, auth: 'basic', username: SANDBOX_USERNAME }],
-      'couponSeries.activeEnvironment': 'Team sandbox',
-      'couponSeries.sandboxPort': sandbox!.port,
-      'couponSeries.confirmBeforeSending': false,
-    });
-
-    // The workbench picks up the settings file change: the status bar names the active environment.
-    await p.locator('.statusbar-item', { hasText: 'Team sandbox' }).first().waitFor({ state: 'visible' });
+    // A teammate's environment for the same org (no orgId: the tool recognises the org from the server).
+    writeWorkspaceSettings(teamSettings(sandbox!.port, [{ name: 'Team sandbox', host: `http://127.0.0.1:${sandbox!.port}`, auth: 'basic', username: SANDBOX_USERNAME }]));
+    const settingsBefore = fs.readFileSync(workspaceSettingsFile, 'utf8');
+    await waitFor(async () => {
+      await runCommand(p, 'Coupon Series: Select Environment');
+      const listed = await p.locator('.quick-input-widget .monaco-list-row', { hasText: 'Team sandbox' }).count();
+      await p.keyboard.press('Escape');
+      return listed > 0;
+    }, { message: 'the workbench did not pick up the new environment' });
+    await selectEnvironment(p, 'Team sandbox');
+    assert.equal(fs.readFileSync(workspaceSettingsFile, 'utf8'), settingsBefore, 'choosing an environment writes no settings file');
     await clearNotifications(p);
     const passwordBox = p.locator('.quick-input-widget input[type="password"]');
     await runCommand(p, 'Coupon Series: Set Credentials');
@@ -544,5 +583,75 @@ test('6. credentials for a user environment: set through the command, never in s
     });
     t.diagnostic(`files of the user-data-dir containing the password or its MD5: ${JSON.stringify(elsewhere.map((f) => path.relative(userDataDir, f)))}`);
     await shot(t, p, '14-output-channel-no-secret');
+  }),
+);
+
+test('7. the Coupon Series view lists the workspace\'s files with their state on the active environment', { timeout: 90_000 }, (t) =>
+  step(t, 'series-view', async (p) => {
+    if (createdId === undefined) return t.skip('needs the series created in step 4');
+    await runCommand(p, 'View: Show Explorer');
+    const header = p.locator('.pane-header', { hasText: /coupon series/i }).first();
+    await header.waitFor({ state: 'visible' });
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const pane = p.locator('.pane', { has: header }).first();
+    const rows = async () => (await pane.locator('.monaco-list-row').allInnerTexts()).map((row) => row.replace(/\s+/g, ' ').trim());
+    let shown: string[] = [];
+    const listed = await waitFor(
+      async () => {
+        shown = await rows();
+        const created = shown.find((row) => row.startsWith('create-me.coupon.json'));
+        const fresh = shown.find((row) => row.startsWith('valid.coupon.json'));
+        return created?.includes(`in sync · ${createdId}`) && fresh?.includes('not created here') ? shown : undefined;
+      },
+      { timeout: 30_000, message: () => `the view shows ${JSON.stringify(shown)}` },
+    );
+    t.diagnostic(`view rows: ${JSON.stringify(listed)}`);
+    assert.ok(listed.some((row) => row.startsWith('invalid.coupon.json') && row.includes('invalid')), 'the invalid file is marked invalid');
+    await shot(t, p, '15-series-view');
+  }),
+);
+
+test('8. Push to Environment… creates the series on a second (protected) org; the status bar shows a protected environment', { timeout: 120_000 }, (t) =>
+  step(t, 'push-to-environment', async (p) => {
+    if (createdId === undefined) return t.skip('needs the series created in step 4');
+    const vscodeFolder = path.dirname(workspaceSettingsFile);
+    const before = hashOfFolder(vscodeFolder);
+    await quickOpen(p, 'create-me.coupon.json');
+    await clearNotifications(p);
+    await runCommand(p, 'Coupon Series: Push to Environment…');
+    const input = p.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible' });
+    await input.fill('Sandbox org 2');
+    await p.locator('.quick-input-widget .monaco-list-row', { hasText: 'Sandbox org 2' }).first().waitFor({ state: 'visible' });
+    await p.keyboard.press('Enter');
+    // No credentials yet for this org: asked once, masked.
+    const passwordBox = p.locator('.quick-input-widget input[type="password"]');
+    await passwordBox.waitFor({ state: 'visible' });
+    await passwordBox.focus();
+    await p.keyboard.type(SANDBOX_PASSWORD);
+    await p.keyboard.press('Enter');
+    // Protected: asked before sending, although confirmBeforeSending is off.
+    const question = await waitForDialog(p, /Create create-me\.coupon\.json on Sandbox org 2 \(protected\)\?/, { timeout: 20_000 });
+    t.diagnostic(`dialog: ${question}`);
+    await shot(t, p, '16-push-protected-confirm');
+    const mark = sandbox!.requests().length;
+    await clickDialogButton(p, 'Create');
+    const note = await waitForNotification(p, /Created series \d+ .*on Sandbox org 2/, { timeout: 20_000 });
+    t.diagnostic(`notification: ${note}`);
+    const deployments = deploymentsOf('create-me.coupon.json');
+    const secondKey = `${SANDBOX_SECOND_ORG_ID}@127.0.0.1:${sandbox!.port}`;
+    assert.deepEqual(Object.keys(deployments).sort(), [`${SANDBOX_DEFAULT_ORG_ID}@127.0.0.1:${sandbox!.port}`, secondKey].sort());
+    assert.equal(deployments[`${SANDBOX_DEFAULT_ORG_ID}@127.0.0.1:${sandbox!.port}`].id, createdId, 'the first org\'s record stays');
+    const sent = sandbox!.requests().slice(mark).filter((request) => request.method !== 'GET');
+    assert.deepEqual(sent.map((request) => `${request.method} ${request.path} ${request.orgId}`), [`POST /v2/coupon/series ${SANDBOX_SECOND_ORG_ID}`], 'a create on org 2, never a PUT of org 1\'s id');
+    await progressDone(p);
+
+    await selectEnvironment(p, 'Sandbox org 2');
+    const item = p.locator('.statusbar-item', { hasText: 'Sandbox org 2' }).first();
+    const look = await item.evaluate((el: any) => ({ classes: String(el.className), background: String((globalThis as any).getComputedStyle(el).backgroundColor) }));
+    t.diagnostic(`status bar item: ${JSON.stringify(look)}`);
+    assert.ok(/warning-kind/.test(look.classes) || !/rgba\(0, 0, 0, 0\)|transparent/.test(look.background), 'the protected environment is shown in the warning colour');
+    await shot(t, p, '17-status-bar-protected');
+    assert.equal(hashOfFolder(vscodeFolder), before, 'choosing environments and pushing changed no file in .vscode/');
   }),
 );

@@ -34,7 +34,7 @@ export function suiteTexts(repoRoot: string): Record<keyof typeof SUITE_FILES, s
   };
 }
 
-/** Writes the files and `.vscode/settings.json` (Local sandbox on `sandboxPort`, no confirmation). */
+/** Writes the files and `.vscode/settings.json` (the Local sandbox, the default environment, on `sandboxPort`; it never asks before sending). */
 export function createSuiteWorkspace(dir: string, repoRoot: string, sandboxPort: number): void {
   fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
   const texts = suiteTexts(repoRoot);
@@ -43,9 +43,7 @@ export function createSuiteWorkspace(dir: string, repoRoot: string, sandboxPort:
     path.join(dir, '.vscode', 'settings.json'),
     JSON.stringify(
       {
-        'couponSeries.activeEnvironment': 'Local sandbox',
         'couponSeries.sandboxPort': sandboxPort,
-        'couponSeries.confirmBeforeSending': false,
       },
       null,
       2,

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { Sandbox, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../../core/src/sandbox';
+import { Sandbox, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../../core/src/sandbox';
 import { SANDBOX_PORT_ENV, SUITE_FILES } from '../workspace';
 import { activateExtension, open, workspaceFile } from './helpers';
 import { test, waitFor } from './runner';
@@ -14,8 +14,10 @@ import { test, waitFor } from './runner';
 let sandbox: Sandbox | undefined;
 let createdId: number | undefined;
 
-function seriesOf(text: string): Record<string, unknown> {
-  return (JSON.parse(text) as { CouponSeriesV2: Record<string, unknown> }).CouponSeriesV2;
+/** The series the file records (in "deployments") for the local sandbox's org. */
+function recordedOf(text: string): { id: number; seriesCode: string; orgId: number } | undefined {
+  const deployments = (JSON.parse(text) as { deployments?: Record<string, { id: number; seriesCode: string; orgId: number }> }).deployments ?? {};
+  return Object.entries(deployments).find(([key]) => key.startsWith(`${SANDBOX_DEFAULT_ORG_ID}@127.0.0.1:`))?.[1];
 }
 
 async function sandboxSeries(id: number): Promise<Record<string, unknown>> {
@@ -45,20 +47,18 @@ test('a sandbox answers on the configured port', async () => {
   await activateExtension();
 });
 
-test('Create on Server writes id, seriesCode and orgId into the file and the sandbox holds the series', async () => {
+test('Create on Server records the series in the file\'s "deployments" and the sandbox holds it', async () => {
   assert.ok(sandbox, 'needs the sandbox');
   const editor = await open(SUITE_FILES.createMe);
   await vscode.commands.executeCommand('couponSeries.createOnServer');
-  const series = await waitFor(() => {
-    const s = seriesOf(editor.document.getText());
-    return typeof s.id === 'number' ? s : undefined;
-  }, 'no id written into the file');
-  assert.equal(typeof series.seriesCode, 'string');
-  assert.equal(typeof series.orgId, 'number');
+  const recorded = await waitFor(() => recordedOf(editor.document.getText()), 'no deployment recorded in the file');
+  assert.equal(typeof recorded.seriesCode, 'string');
+  assert.equal(recorded.orgId, SANDBOX_DEFAULT_ORG_ID);
   assert.equal(editor.document.isDirty, false, 'the file was saved');
-  assert.equal(seriesOf(fs.readFileSync(workspaceFile(SUITE_FILES.createMe).fsPath, 'utf8')).id, series.id);
+  assert.equal(recordedOf(fs.readFileSync(workspaceFile(SUITE_FILES.createMe).fsPath, 'utf8'))?.id, recorded.id);
+  assert.equal((JSON.parse(editor.document.getText()) as { CouponSeriesV2: Record<string, unknown> }).CouponSeriesV2.id, undefined, 'no id inside CouponSeriesV2');
   assert.equal(sandbox.state().seriesCount, 1);
-  createdId = series.id as number;
+  createdId = recorded.id;
 }, { timeoutMs: 30_000 });
 
 test('Update on Server sends the edited file', async () => {
