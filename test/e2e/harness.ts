@@ -239,7 +239,7 @@ export function descendants(pid: number): number[] {
   return out;
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'jsonc-parser';
 import { CONTROL_PATH } from '../../core/src/sandbox';
-import { descendants, freePort } from '../e2e/harness';
+import { alive, descendants, freePort } from '../e2e/harness';
 import { REPO_ROOT } from '../support/testUtil';
 
 const START_SCRIPT = path.join(REPO_ROOT, 'out', 'scripts', 'start.js');
@@ -23,15 +23,6 @@ function gitStatus(): string {
   const result = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
   return result.stdout;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function sandboxAnswers(port: number): Promise<boolean> {
