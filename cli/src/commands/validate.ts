@@ -30,7 +30,7 @@ export const validateCommand: CommandSpec = {
     `Checks every *${COUPON_SUFFIX} below the given folders (default: the current one), the files named,`,
     'and the files matching globs (quote them): * and ? within a name, ** across folders, [ab] and {a,b}.',
     `The ${COUPON_SUFFIX} suffix matches in any case, as in the editor. Folders and names starting with "."`,
-    'are passed over unless the pattern names them or --dot is given; node_modules and .git never are searched;',
+    'are passed over unless the pattern names them or --dot is given; node_modules and .git are never searched;',
     'symbolic links are not followed.',
     `Folders and globs leave out what "${SETTINGS_SECTION}.${EXCLUDE_SETTING_KEY}" excludes: globs relative to the current folder,`,
     `in its ${SETTINGS_FILE} (the editor's setting). A file named on the command line is always checked.`,
