@@ -21,7 +21,15 @@ const common = {
 const builds = [
   { ...common, entryPoints: { extension: 'client/src/node/extensionMain.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { server: 'server/src/node/serverMain.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { cli: 'cli/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: { cli: 'cli/src/cli.ts' },
+    outdir: 'dist',
+    // fdir (tinyglobby's crawler) is ESM and calls createRequire(import.meta.url):
+    // give the CommonJS bundle the real URL.
+    banner: { js: '#!/usr/bin/env node\nconst importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+    define: { 'import.meta.url': 'importMetaUrl' },
+  },
 ];
 
 if (watch) {

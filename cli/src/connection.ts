@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { Dispatcher } from 'undici';
 import { basicAuthorization, checkBaseUrl, credentialsFor, SecretScrubber } from '../../core/src/api';
 import { Connection, openConnection } from '../../core/src/engine';
@@ -27,6 +26,7 @@ import { createDispatcher, createUndiciTransport, proxyFromEnvironment } from '.
 import { SANDBOX_PASSWORD, SANDBOX_USERNAME } from '../../core/src/sandbox';
 import { listOption, numberOption, OptionSpec, ParsedArgs, stringOption, UsageError, flag } from './args';
 import { CommandContext } from './command';
+import { readWorkspaceSettings, SETTINGS_FILE } from './workspaceSettings';
 
 export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
   { name: 'env', type: 'string', value: 'NAME', description: `An environment from .vscode/settings.json (${SETTINGS_SECTION}.environments), or "${LOCAL_SANDBOX_NAME}".` },
@@ -47,40 +47,9 @@ export const CONNECTION_HELP: readonly string[] = [
   'Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Extra CAs: NODE_EXTRA_CA_CERTS or --ca FILE.',
 ];
 
-export const SETTINGS_FILE = path.join('.vscode', 'settings.json');
-
 function variable(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value === '' ? undefined : value;
-}
-
-interface WorkspaceSettings {
-  read(key: string): unknown;
-  problems: string[];
-}
-
-/** `.vscode/settings.json` of `folder` (JSONC): `couponSeries.<key>` flat, as VS Code writes it, or nested. */
-export function readWorkspaceSettings(folder: string): WorkspaceSettings {
-  const file = path.join(folder, SETTINGS_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return { read: () => undefined, problems: [] };
-  }
-  const errors: ParseError[] = [];
-  const root: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
-  const problems = errors.slice(0, 3).map((error) => `${SETTINGS_FILE}: ${printParseErrorCode(error.error)} at offset ${error.offset}`);
-  const settings = typeof root === 'object' && root !== null && !Array.isArray(root) ? (root as Record<string, unknown>) : {};
-  const nested = settings[SETTINGS_SECTION];
-  return {
-    read(key) {
-      const flat = settings[`${SETTINGS_SECTION}.${key}`];
-      if (flat !== undefined) return flat;
-      return typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>)[key] : undefined;
-    },
-    problems,
-  };
 }
 
 interface Target {

@@ -1,45 +1,26 @@
 /**
- * Finding coupon files (paths, folders, simple globs with `*`, `**`, `?`),
- * reading many of them concurrently, and writing one atomically.
+ * Finding coupon files (paths, folders, globs), reading many of them
+ * concurrently, and writing one atomically. Which files count is
+ * core/src/fileSelection.ts's rule, shared with the editor.
  */
 import { randomBytes } from 'node:crypto';
-import type { Dirent, Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { readFile } from 'node:fs';
-import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { glob } from 'tinyglobby';
+import { COUPON_FILES_GLOB, couponSuffixAnyCase, Exclusion, SKIPPED_FOLDERS } from '../../core/src/fileSelection';
+import { FILE_SUFFIX } from '../../core/src/protocol';
 
-export const COUPON_SUFFIX = '.coupon.json';
-/** Folders never searched (unless a path names one explicitly). */
-export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['node_modules', '.git']);
+export const COUPON_SUFFIX = FILE_SUFFIX;
 const READ_CONCURRENCY = 64;
-
-export function isCouponFile(name: string): boolean {
-  return name.endsWith(COUPON_SUFFIX);
-}
-
-export function isGlob(pattern: string): boolean {
-  return /[*?]/.test(pattern);
-}
+const SKIPPED = SKIPPED_FOLDERS.map((folder) => `**/${folder}/**`);
 
 /** `path` relative to `cwd` with forward slashes, as messages, JSON and SARIF show it. */
 export function displayPath(file: string, cwd: string): string {
   const relative = path.relative(cwd, file);
   return (relative === '' ? path.basename(file) : relative).split(path.sep).join('/');
-}
-
-/** A regular expression for glob segments: `**` any number of folders, `*` and `?` within one name. */
-export function globToRegExp(segments: readonly string[]): RegExp {
-  let source = '';
-  segments.forEach((segment, index) => {
-    const last = index === segments.length - 1;
-    if (segment === '**') {
-      source += last ? '.*' : '(?:[^/]*/)*';
-      return;
-    }
-    source += segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
-    if (!last) source += '/';
-  });
-  return new RegExp(`^${source}$`);
 }
 
 async function statOrUndefined(file: string): Promise<Stats | undefined> {
@@ -50,34 +31,13 @@ async function statOrUndefined(file: string): Promise<Stats | undefined> {
   }
 }
 
-/**
- * Every file below `root` (relative paths with `/`), folders in `SKIPPED_FOLDERS`
- * left out, at most `maxDepth` folders deep. Symbolic links to files count;
- * links to folders are not followed (no loops).
- */
-async function walk(root: string, maxDepth: number, accept: (relative: string) => boolean): Promise<string[]> {
-  const found: string[] = [];
-  async function visit(folder: string, relative: string, depth: number): Promise<void> {
-    let entries: Dirent[];
-    try {
-      entries = await readdir(folder, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const subfolders: Promise<void>[] = [];
-    for (const entry of entries) {
-      const entryRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name) && depth < maxDepth) subfolders.push(visit(full, entryRelative, depth + 1));
-      } else if (entry.isFile() || (entry.isSymbolicLink() && (await statOrUndefined(full))?.isFile())) {
-        if (accept(entryRelative)) found.push(full);
-      }
-    }
-    await Promise.all(subfolders);
-  }
-  await visit(root, '', 0);
-  return found;
+export interface FindOptions {
+  /** The workspace folder: `exclude` is relative to it. */
+  cwd: string;
+  /** `couponSeries.exclude`, applied to what folders and globs select (not to files named). */
+  exclusion?: Exclusion;
+  /** Search folders and files whose names start with "." too (node_modules and .git never). */
+  dot?: boolean;
 }
 
 export interface FoundFiles {
@@ -85,42 +45,65 @@ export interface FoundFiles {
   files: string[];
   /** Paths that do not exist: bad usage. */
   missing: string[];
-  /** Globs that matched nothing. */
+  /** Globs that selected nothing. */
   unmatched: string[];
+  /** How many files a folder or glob selected that `exclusion` left out. */
+  excluded: number;
 }
 
 /**
  * The files `coupon validate` checks: a file is taken as given, a folder is
- * searched for `*.coupon.json`, a glob selects the files it matches (a glob
- * ending in `**` means the coupon files below it).
+ * searched for coupon files, a glob selects the files it matches (a glob
+ * ending in `**` means the coupon files below it). Globs are picomatch's:
+ * `*`, `?`, `**`, `[ab]`, `{a,b}`; the `.coupon.json` suffix matches in any
+ * case (the editor's rule). `**` and `*` pass over names starting with "."
+ * unless the pattern spells the dot or `dot` is set; node_modules and .git
+ * are never searched; symbolic links are not followed.
  */
-export async function findCouponFiles(inputs: readonly string[], cwd: string): Promise<FoundFiles> {
+export async function findCouponFiles(inputs: readonly string[], options: FindOptions): Promise<FoundFiles> {
+  const { cwd, exclusion } = options;
   const files = new Set<string>();
   const missing: string[] = [];
   const unmatched: string[] = [];
+  const excluded = new Set<string>();
+  const keep = (file: string): boolean => {
+    if (!exclusion?.excludes(path.relative(cwd, file).split(path.sep).join('/'))) return true;
+    excluded.add(file);
+    return false;
+  };
   await Promise.all(
     inputs.map(async (input) => {
-      if (!isGlob(input)) {
-        const absolute = path.resolve(cwd, input);
-        const stats = await statOrUndefined(absolute);
-        if (!stats) missing.push(input);
-        else if (stats.isDirectory()) (await walk(absolute, Infinity, isCouponFile)).forEach((file) => files.add(file));
-        else files.add(absolute);
+      const stats = await statOrUndefined(path.resolve(cwd, input));
+      if (stats?.isFile()) {
+        files.add(path.resolve(cwd, input));
         return;
       }
-      const segments = input.split('/');
-      if (segments[segments.length - 1] === '**') segments.push(`*${COUPON_SUFFIX}`);
-      const firstWild = segments.findIndex(isGlob);
-      const base = path.resolve(cwd, segments.slice(0, firstWild).join('/') || '.');
-      const rest = segments.slice(firstWild);
-      const pattern = globToRegExp(rest);
-      const maxDepth = rest.includes('**') ? Infinity : rest.length - 1;
-      const matched = await walk(base, maxDepth, (relative) => pattern.test(relative));
-      if (matched.length === 0) unmatched.push(input);
-      matched.forEach((file) => files.add(file));
+      const folder = stats?.isDirectory() ?? false;
+      let base = input;
+      let pattern = COUPON_FILES_GLOB;
+      if (!folder) {
+        const scanned = picomatch.scan(input);
+        if (!scanned.isGlob) {
+          missing.push(input);
+          return;
+        }
+        base = scanned.base;
+        pattern = scanned.glob.endsWith('**') ? `${scanned.glob}/*${COUPON_SUFFIX}` : scanned.glob;
+      }
+      const matched = await glob(couponSuffixAnyCase(pattern), {
+        cwd: path.resolve(cwd, base),
+        absolute: true,
+        dot: options.dot ?? false,
+        ignore: SKIPPED,
+        expandDirectories: false,
+        followSymbolicLinks: false,
+      });
+      const kept = matched.map((file) => path.normalize(file)).filter(keep);
+      if (matched.length === 0 && !folder) unmatched.push(input);
+      kept.forEach((file) => files.add(file));
     }),
   );
-  return { files: [...files].sort(), missing, unmatched };
+  return { files: [...files].sort(), missing, unmatched, excluded: [...excluded].filter((file) => !files.has(file)).length };
 }
 
 export interface ReadResult {

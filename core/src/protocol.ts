@@ -20,6 +20,11 @@ export function isCouponDocument(uri: string, languageId: string): boolean {
   } catch {
     // A malformed escape: judge the name as it is written.
   }
+  return isCouponFileName(path);
+}
+
+/** The editor's rule for a coupon file: the name ends in `.coupon.json`, in any case (`X.Coupon.json` too). */
+export function isCouponFileName(path: string): boolean {
   return path.toLowerCase().endsWith(FILE_SUFFIX);
 }
 

@@ -17,6 +17,9 @@
 #   CODE_SERVER_CACHE    cache root (default: $HOME/.cache/coupon-series-e2e)
 #   CODE_SERVER_VERSION  (default: 4.100.3; newer releases need Node 22+)
 #   E2E_SKIP_APT=1       do not try to install Debian packages
+#   PREPARE_WITHOUT_CHROMIUM=1  no Chromium (npm start opens your own browser;
+#                        only the e2e tests drive Chromium). A later e2e run
+#                        installs it: the packages are checked on every run.
 #
 # Prints the prepared directory (containing node_modules/code-server) on the
 # last line of stdout.
@@ -35,18 +38,14 @@ log() { printf '[prepare-code-server %3ss] %s\n' "$(( $(date +%s) - START ))" "$
 fail() { printf '[prepare-code-server] ERROR: %s\n' "$*" >&2; exit 1; }
 trap 'rc=$?; printf "[prepare-code-server] ERROR: step \"%s\" failed (exit %s). Re-run to retry; delete %s to start from scratch.\n" "$STEP" "$rc" "$DIR" >&2; exit $rc' ERR
 
-if [[ -f "$MARKER" && -f "$CS/out/node/entry.js" ]]; then
-  log "code-server $VERSION already prepared in $DIR"
-  echo "$DIR"
-  exit 0
-fi
-
 # ---------------------------------------------------------------- Debian bits
 STEP="Debian packages"
 need_apt=()
-command -v rg >/dev/null 2>&1 || [[ -x /usr/bin/rg ]] || need_apt+=(ripgrep)
-[[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
-[[ -f /usr/include/gssapi/gssapi.h ]] || need_apt+=(libkrb5-dev)
+prepared() { [[ -f "$MARKER" && -f "$CS/out/node/entry.js" ]]; }
+# ripgrep and libkrb5-dev are for preparing; Chromium is for the e2e tests.
+prepared || command -v rg >/dev/null 2>&1 || [[ -x /usr/bin/rg ]] || need_apt+=(ripgrep)
+prepared || [[ -f /usr/include/gssapi/gssapi.h ]] || need_apt+=(libkrb5-dev)
+[[ -x /usr/bin/chromium || "${PREPARE_WITHOUT_CHROMIUM:-}" == 1 ]] || need_apt+=(chromium)
 if (( ${#need_apt[@]} )); then
   if [[ "${E2E_SKIP_APT:-}" == 1 ]]; then
     fail "missing Debian packages: ${need_apt[*]} (E2E_SKIP_APT=1 set; install them yourself)"
@@ -59,8 +58,11 @@ if (( ${#need_apt[@]} )); then
   log "installing Debian packages: ${need_apt[*]} (apt-get update first)"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-else
-  log "Debian packages present (ripgrep, chromium, libkrb5-dev)"
+fi
+if prepared; then
+  log "code-server $VERSION already prepared in $DIR"
+  echo "$DIR"
+  exit 0
 fi
 RG=$(command -v rg || echo /usr/bin/rg)
 [[ -x "$RG" ]] || fail "ripgrep binary not found after apt-get"

@@ -1,8 +1,9 @@
-/** The CLI's small pieces: argument parsing, glob patterns, the unified diff. */
+/** The CLI's small pieces: argument parsing, file selection's patterns, the unified diff. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OptionSpec, parseArgs, UsageError } from '../../cli/src/args';
-import { globToRegExp } from '../../cli/src/files';
+import picomatch from 'picomatch';
+import { couponSuffixAnyCase, createExclusion, isCouponFileName, parseExcludeSetting } from '../../core/src/fileSelection';
 import { unifiedDiff } from '../../cli/src/textDiff';
 
 const SPECS: OptionSpec[] = [
@@ -38,20 +39,40 @@ test('parseArgs: long, =value, short, repeatable, -- and bad usage', () => {
   for (const [argv, message] of bad) assert.throws(() => parseArgs(argv, SPECS, 'test'), (error: unknown) => error instanceof UsageError && message.test(error.message), argv.join(' '));
 });
 
-test('globToRegExp: * and ? within a name, ** across folders', () => {
+test('couponSuffixAnyCase: the .coupon.json suffix of a glob matches in any case, the rest as written', () => {
   const cases: [pattern: string, matches: string[], misses: string[]][] = [
-    ['*.coupon.json', ['a.coupon.json', '.x.coupon.json'], ['a/b.coupon.json', 'a.coupon.jsonx', 'acoupon.json']],
-    ['**/*.coupon.json', ['a.coupon.json', 'x/a.coupon.json', 'x/y/z/a.coupon.json'], ['a.json', 'x/a.json']],
-    ['a/**/b.json', ['a/b.json', 'a/x/b.json', 'a/x/y/b.json'], ['b.json', 'ab.json', 'a/x/c.json']],
-    ['s?.json', ['s1.json', 'sx.json'], ['s.json', 's12.json', 's/.json']],
-    ['x/**', ['x/a', 'x/a/b'], ['y/a']],
-    ['(a)+[b].json', ['(a)+[b].json'], ['aab.json']],
+    ['*.coupon.json', ['a.coupon.json', 'A.Coupon.json', 'b.COUPON.JSON'], ['a.coupon.jsonx', 'acoupon.json', 'x/a.coupon.json']],
+    ['Promos/*.Coupon.JSON', ['Promos/a.coupon.json'], ['promos/a.coupon.json']],
+    ['**/*.json', ['a/b.json'], ['a/b.JSON']],
   ];
   for (const [pattern, matches, misses] of cases) {
-    const regex = globToRegExp(pattern.split('/'));
-    for (const path of matches) assert.ok(regex.test(path), `${pattern} matches ${path}`);
-    for (const path of misses) assert.ok(!regex.test(path), `${pattern} does not match ${path}`);
+    const match = picomatch(couponSuffixAnyCase(pattern));
+    for (const path of matches) assert.ok(match(path), `${pattern} matches ${path}`);
+    for (const path of misses) assert.ok(!match(path), `${pattern} does not match ${path}`);
   }
+  assert.equal(couponSuffixAnyCase('x/*.json'), 'x/*.json');
+  for (const name of ['a.coupon.json', 'X.Coupon.json', 'dir/Y.COUPON.JSON']) assert.ok(isCouponFileName(name), name);
+  for (const name of ['a.json', 'a.coupon.json.bak', 'coupon.json.txt']) assert.ok(!isCouponFileName(name), name);
+});
+
+test('createExclusion: a pattern excludes what it matches and everything in a folder it matches', () => {
+  const exclusion = createExclusion(['test/fixtures', '**/drafts/**', '*.draft.coupon.json', '.github/**', 'a/{b,c}/*.coupon.json', 'x/[0-9].coupon.json']);
+  const excluded = ['test/fixtures/a.coupon.json', 'test/fixtures/invalid/b.coupon.json', 'drafts/a.coupon.json', 'p/q/drafts/r/s.coupon.json', 'x.draft.coupon.json', '.github/a.coupon.json', './test/fixtures/x.coupon.json', 'test\\fixtures\\y.coupon.json', 'a/c/z.coupon.json', 'x/7.coupon.json'];
+  const kept = ['test/fixtures.coupon.json', 'test/other/a.coupon.json', 'p/draftsman/a.coupon.json', 'dir/x.draft.coupon.json', 'a/d/z.coupon.json', 'x/77.coupon.json', '../test/fixtures/a.coupon.json', '/test/fixtures/a.coupon.json', ''];
+  for (const path of excluded) assert.ok(exclusion.excludes(path), `${path} is excluded`);
+  for (const path of kept) assert.ok(!exclusion.excludes(path), `${path} is kept`);
+  assert.equal(createExclusion([]).excludes('anything.coupon.json'), false);
+});
+
+test('parseExcludeSetting: a list of workspace-relative globs; anything else is a problem, the good entries kept', () => {
+  assert.deepEqual(parseExcludeSetting(undefined), { patterns: [], problems: [] });
+  assert.deepEqual(parseExcludeSetting(['./fixtures/', 'a/**']), { patterns: ['fixtures', 'a/**'], problems: [] });
+  const bad = parseExcludeSetting(['ok/**', 3, '', '../up/**', '/abs/**']);
+  assert.deepEqual(bad.patterns, ['ok/**']);
+  assert.equal(bad.problems.length, 4);
+  assert.match(bad.problems[0], /couponSeries\.exclude\[1\] must be a non-empty glob/);
+  assert.match(bad.problems[2], /couponSeries\.exclude\[3\] "\.\.\/up\/\*\*" must be relative to the workspace folder/);
+  assert.match(parseExcludeSetting('fixtures/**').problems[0], /must be a list of globs/);
 });
 
 test('unifiedDiff: hunks with context, - before +, nothing for equal texts', () => {

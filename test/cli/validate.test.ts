@@ -70,7 +70,7 @@ test('json output: every file with its diagnostics (1-based and LSP ranges) and 
   assert.equal(result.code, 1);
   const report = JSON.parse(result.stdout) as {
     files: { path: string; diagnostics: { severity: string; code: string; message: string; line: number; column: number; endLine: number; endColumn: number; range: unknown }[] }[];
-    summary: { files: number; errors: number; warnings: number };
+    summary: { files: number; errors: number; warnings: number; excluded: number };
   };
   assert.deepEqual(report.files.map((file) => file.path), ['invalid.coupon.json', 'valid.coupon.json']);
   assert.deepEqual(report.files[1].diagnostics, []);
@@ -87,7 +87,7 @@ test('json output: every file with its diagnostics (1-based and LSP ranges) and 
       range: diagnostic.range,
     },
   ]);
-  assert.deepEqual(report.summary, { files: 2, errors: 1, warnings: 0 });
+  assert.deepEqual(report.summary, { files: 2, errors: 1, warnings: 0, excluded: 0 });
   const same = await coupon(['validate', '--json', 'invalid.coupon.json', 'valid.coupon.json'], { cwd: folder.dir });
   assert.equal(same.stdout, result.stdout, '--json is --format json');
 });

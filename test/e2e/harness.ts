@@ -208,7 +208,7 @@ export function writeUserSettings(userDataDir: string, settings: Record<string, 
 }
 
 /** All descendant pids of pid (Linux /proc walk). */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   let entries: string[] = [];
   try {
@@ -239,7 +239,7 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -249,7 +249,7 @@ function alive(pid: number): boolean {
 }
 
 /** Kills a process, its process group and all its descendants. */
-async function killTree(child: ChildProcess, graceMs = 5_000): Promise<void> {
+export async function killTree(child: ChildProcess, graceMs = 5_000): Promise<void> {
   const pid = child.pid;
   if (!pid) return;
   const all = () => [pid, ...descendants(pid)];

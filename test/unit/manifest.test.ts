@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_SANDBOX_PORT, ENVIRONMENT_PROPERTIES, REGIONAL_HOSTS, SETTING_KEYS, SETTINGS_SECTION } from '../../core/src/environments';
+import { EXCLUDE_SETTING_KEY } from '../../core/src/fileSelection';
 import { FILE_SUFFIX, LANGUAGE_ID } from '../../core/src/protocol';
 import { REPO_ROOT } from '../support/testUtil';
 
@@ -28,9 +29,10 @@ const settings = manifest.contributes.configuration.properties;
 
 test('every setting the code reads is contributed, with the code\'s default', () => {
   const contributed = Object.keys(settings).map((key) => key.slice(SETTINGS_SECTION.length + 1)).sort();
-  assert.deepEqual(contributed, Object.values(SETTING_KEYS).sort());
+  assert.deepEqual(contributed, [...Object.values(SETTING_KEYS), EXCLUDE_SETTING_KEY].sort());
   assert.equal(settings[`${SETTINGS_SECTION}.requestTimeoutSeconds`].default, DEFAULT_REQUEST_TIMEOUT_SECONDS);
   assert.equal(settings[`${SETTINGS_SECTION}.sandboxPort`].default, DEFAULT_SANDBOX_PORT);
+  assert.deepEqual(settings[`${SETTINGS_SECTION}.${EXCLUDE_SETTING_KEY}`].default, []);
 });
 
 test('the host suggestions are the regional hosts', () => {

@@ -8,10 +8,11 @@ import type { Diagnostic } from 'vscode-json-languageservice';
 import { FilePlan, planFiles, PushMode, PushOutcome, pushFile } from '../../../core/src/engine';
 import { createNodeSeriesFiles } from '../../../core/src/node/seriesFiles';
 import { describeFailure, FailureReport, isExpectedFailure } from '../advice';
-import { flag, UsageError } from '../args';
+import { flag, ParsedArgs, UsageError } from '../args';
 import { CommandContext, CommandSpec, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, JSON_OPTION } from '../command';
 import { CliConnection, connect, CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection';
-import { COUPON_SUFFIX, displayPath, findCouponFiles, readFiles } from '../files';
+import { displayPath, readFiles } from '../files';
+import { SELECTION_OPTIONS, selectCouponFiles } from '../selection';
 import { jsonDiagnostic, Output, printDiagnostics } from '../output';
 
 const FORCE_OPTION = { name: 'force', type: 'boolean', description: 'Overwrite a series changed on the server since the last push, and create anew one that is gone.' } as const;
@@ -23,15 +24,10 @@ interface NamedFile {
   display: string;
 }
 
-/** The files of `inputs` (paths, folders, globs; default the working folder), as `coupon validate` finds them. */
-async function coupons(inputs: readonly string[], context: CommandContext): Promise<NamedFile[]> {
-  const { io, output } = context;
-  const wanted = inputs.length > 0 ? inputs : ['.'];
-  const found = await findCouponFiles(wanted, io.cwd);
-  if (found.missing.length > 0) throw new UsageError(`no such file or folder: ${found.missing.join(', ')}`);
-  for (const pattern of found.unmatched) output.warn(`no files match ${pattern}`);
-  if (found.files.length === 0) throw new UsageError(`no *${COUPON_SUFFIX} files found in ${wanted.join(' ')}`);
-  return found.files.map((file) => ({ path: file, display: displayPath(file, io.cwd) }));
+/** The files the command names (paths, folders, globs; default the working folder), as `coupon validate` selects them. */
+async function coupons(args: ParsedArgs, context: CommandContext): Promise<NamedFile[]> {
+  const found = await selectCouponFiles(args, context);
+  return found.files.map((file) => ({ path: file, display: displayPath(file, context.io.cwd) }));
 }
 
 async function planOf(files: readonly NamedFile[], cli: CliConnection): Promise<FilePlan[]> {
@@ -104,10 +100,10 @@ export const planCommand: CommandSpec = {
     '',
     ...CONNECTION_HELP,
   ],
-  options: [...CONNECTION_OPTIONS, { ...JSON_OPTION, description: 'Print the plan as a JSON array (file, environment, action, id, drifted, changes...).' }],
+  options: [...CONNECTION_OPTIONS, ...SELECTION_OPTIONS, { ...JSON_OPTION, description: 'Print the plan as a JSON array (file, environment, action, id, drifted, changes...).' }],
 
   async run(args, context) {
-    const files = await coupons(args.positionals, context);
+    const files = await coupons(args, context);
     const cli = await connect(args, context);
     try {
       const plan = await planOf(files, cli);
@@ -194,13 +190,13 @@ export const pushCommand: CommandSpec = {
     '',
     ...CONNECTION_HELP,
   ],
-  options: [...CONNECTION_OPTIONS, FORCE_OPTION, JSON_OPTION],
+  options: [...CONNECTION_OPTIONS, ...SELECTION_OPTIONS, FORCE_OPTION, JSON_OPTION],
 
   async run(args, context) {
     const { output } = context;
     const json = flag(args, 'json');
     const force = flag(args, 'force');
-    const files = await coupons(args.positionals, context);
+    const files = await coupons(args, context);
     const cli = await connect(args, context);
     try {
       const plan = await planOf(files, cli);
@@ -233,7 +229,7 @@ function singleFileCommand(mode: 'create' | 'update', details: readonly string[]
     options: [...CONNECTION_OPTIONS, FORCE_OPTION, JSON_OPTION],
     async run(args, context) {
       if (args.positionals.length !== 1) throw new UsageError(`coupon ${mode} takes one FILE${args.positionals.length > 1 ? ' (use coupon push for several)' : ''}`);
-      const [file] = await coupons(args.positionals, context);
+      const [file] = await coupons(args, context);
       const json = flag(args, 'json');
       const cli = await connect(args, context);
       try {
