@@ -70,7 +70,7 @@ function targetFromSettings(name: string, context: CommandContext): Target {
       `no environment "${name}" in ${SETTINGS_FILE} of ${cwd} (setting ${SETTINGS_SECTION}.environments); known: ${environments.map((known) => `"${known.name}"`).join(', ')}`,
     );
   }
-  return { environment, timeoutSeconds: settings.requestTimeoutSeconds, caFiles: settings.extraCaCertificates.map((file) => path.resolve(cwd, file)) };
+  return { environment, timeoutSeconds: settings.requestTimeoutSeconds, caFiles: settings.extraCaCertificates.map((file) => path.resolve(path.dirname(path.join(cwd, SETTINGS_FILE)), file)) };
 }
 
 function inferAuth(env: NodeJS.ProcessEnv): AuthKind {

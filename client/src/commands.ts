@@ -122,6 +122,18 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
     return uri;
   }
 
+  /**
+   * Restricted Mode: the language features work, but nothing is sent, no
+   * credential is asked for and no CA file is read until the workspace is trusted.
+   */
+  function trusted(what: string): boolean {
+    if (vscode.workspace.isTrusted) return true;
+    void vscode.window
+      .showWarningMessage(`${what} needs a trusted workspace: this one is in Restricted Mode, so Coupon Series sends nothing and asks for no credentials here (validation, completion and hover still work).`, 'Manage Workspace Trust')
+      .then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+    return false;
+  }
+
   /** The engine's connection to `environment`, asking for credentials once when none are stored. */
   async function connect(environment: Environment): Promise<Connection | undefined> {
     try {
@@ -216,6 +228,7 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
 
   /** Create, update or push one file on `environment` (the active one when not given). */
   async function send(argument: unknown, mode: PushMode, chosen?: Environment): Promise<void> {
+    if (!trusted(mode === 'create' ? 'Create on Server' : mode === 'update' ? 'Update on Server' : 'Push to Environment')) return;
     const uri = await couponFile(argument);
     const environment = chosen ?? activeEnvironment();
     if (!uri || !environment) return;
@@ -266,6 +279,7 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
   }
 
   async function pushToEnvironment(argument: unknown, selection?: unknown[]): Promise<void> {
+    if (!trusted('Push to Environment')) return;
     const targets = Array.isArray(selection) && selection.length > 1 ? selection : [argument];
     const environment = await pickEnvironment('Push to Environment');
     if (!environment) return;
@@ -273,6 +287,7 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
   }
 
   async function compare(argument: unknown): Promise<void> {
+    if (!trusted('Compare with Server')) return;
     const uri = await couponFile(argument);
     const environment = activeEnvironment();
     if (!uri || !environment) return;
@@ -336,6 +351,7 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
 
   /** Pull: into the targeted file when it has a series on the active environment, else a series by id into a new file. */
   async function pull(argument: unknown): Promise<void> {
+    if (!trusted('Pull from Server')) return;
     const environment = activeEnvironment();
     if (!environment) return;
     const targeted = uriOf(argument) ?? vscode.window.activeTextEditor?.document.uri;
@@ -424,6 +440,7 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
   }
 
   async function setCredentials(): Promise<void> {
+    if (!trusted('Set Credentials')) return;
     const environment = environments.active();
     if (environment) await askForSecret(environment);
   }

@@ -6,6 +6,7 @@
  * is, identities, keys) live in core.
  */
 import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Credentials, md5Hex, parseBaseUrl, StoredToken, TokenStore } from '../../core/src/api';
 import { Connection, CredentialSource, openConnection } from '../../core/src/engine';
@@ -59,6 +60,8 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
     private readonly state: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
     readonly sandbox: LocalSandboxHost,
+    /** The folder of the user settings file: relative CA paths (a machine setting) are relative to it. */
+    private readonly userSettingsFolder: string,
   ) {
     this.tokens = new SecretTokenStore(secrets);
     this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
@@ -142,11 +145,11 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
     const configuredProxy = http.get<string>('proxy') || undefined;
     const noProxy = http.get<string[]>('noProxy') ?? [];
     const extraCaCertificates = await Promise.all(
-      settings.extraCaCertificates.map(async (path) => {
+      settings.extraCaCertificates.map(async (file) => {
         try {
-          return await readFile(path, 'utf8');
+          return await readFile(path.resolve(this.userSettingsFolder, file), 'utf8');
         } catch (error) {
-          throw new Error(`Cannot read the CA certificate file ${path} (couponSeries.extraCaCertificates): ${(error as Error).message}`);
+          throw new Error(`Cannot read the CA certificate file ${file} (couponSeries.extraCaCertificates): ${(error as Error).message}`);
         }
       }),
     );

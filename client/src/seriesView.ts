@@ -82,6 +82,7 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
         if (document.uri.path.toLowerCase().endsWith('.coupon.json')) this.refreshSoon();
       }),
       environments.onDidChange(() => this.refreshSoon()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshSoon()),
       this.view.onDidChangeVisibility(({ visible }) => {
         if (visible && this.stale) this.refreshSoon();
       }),
@@ -130,7 +131,9 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     const files: FileNode[] = uris.map((uri, index) => ({ kind: 'file', uri, deployments: readDeployments(parseOrUndefined(texts[index])) }));
     this.message = undefined;
     const environment = this.environments.active();
-    if (!environment) {
+    if (!vscode.workspace.isTrusted) {
+      this.message = { kind: 'message', text: 'Restricted Mode: trust this workspace to see each file\'s state on the server', command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' } };
+    } else if (!environment) {
       this.message = { kind: 'message', text: `No environment "${this.environments.activeName()}": select one`, command: { command: COMMANDS.selectEnvironment, title: 'Select Environment' } };
     } else if (files.length > 0) {
       try {

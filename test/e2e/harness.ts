@@ -103,6 +103,11 @@ export interface StartOptions {
   startTimeout?: number;
   /** Port on 127.0.0.1 (default: a free one). */
   port?: number;
+  /**
+   * Leave workspace trust on (code-server turns it off by default here): the
+   * folder opens untrusted, in Restricted Mode, without the startup prompt.
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -293,7 +298,10 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   for (const k of Object.keys(env)) if (/^(VSCODE_|ELECTRON_RUN_AS_NODE$)/.test(k) && !(opts.env && k in opts.env)) delete env[k];
 
   if (opts.vsix) await installExtension(opts.vsix, opts.extensionsDir, opts.userDataDir);
-  writeUserSettings(opts.userDataDir, opts.settings);
+  writeUserSettings(opts.userDataDir, {
+    ...opts.settings,
+    ...(opts.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {}),
+  });
 
   const port = opts.port ?? (await freePort());
   const args = [
@@ -302,7 +310,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--ignore-last-opened',
     '--disable-getting-started-override',
     '--user-data-dir', opts.userDataDir,

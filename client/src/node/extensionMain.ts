@@ -1,4 +1,5 @@
 /** Node entry of the extension: injects the platform (server module, storage, secrets, file access) into the client, commands and view. */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startClient } from '../client';
 import { registerCommands } from '../commands';
@@ -11,7 +12,8 @@ import { registerStatusAndLenses } from '../statusAndLenses';
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Coupon Series', { log: true });
   const sandbox = new LocalSandboxHost(context.globalStorageUri, log);
-  const environments = new CouponEnvironments(context.secrets, context.workspaceState, log, sandbox);
+  // globalStorageUri is <user data>/User/globalStorage/<extension>: the user settings file is in <user data>/User.
+  const environments = new CouponEnvironments(context.secrets, context.workspaceState, log, sandbox, path.resolve(context.globalStorageUri.fsPath, '..', '..'));
   const files = createEditorSeriesFiles();
   const view = new SeriesView(environments, files, log);
   const changed = new vscode.EventEmitter<void>();
