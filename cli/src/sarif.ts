@@ -36,7 +36,7 @@ export function toSarif(files: readonly SarifFile[], version: string): object {
       name: id.replace(/(^|-)([a-z])/g, (_match, _dash: string, letter: string) => letter.toUpperCase()),
       shortDescription: { text: info.summary },
       defaultConfiguration: { level: info.severity === 1 ? 'error' : 'warning' },
-      properties: { origin: info.origin },
+      properties: { source: info.source },
     };
   });
   const ruleIndex = new Map<string, number>(RULE_IDS.map((id, index) => [id, index]));
