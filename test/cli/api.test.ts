@@ -207,7 +207,7 @@ test('diff: exit 0 when the same, 1 with a readable diff after a change, 2 witho
   const same = await run(['diff', name, ...target('basic')]);
   assert.equal(same.code, 0, same.stderr);
   assert.match(same.stdout, new RegExp(`^${name}: the same as series \\d+ on 127\\.0\\.0\\.1:\\d+\\n`));
-  assert.match(same.stdout, /Not returned by the server \(not compared\): productInfo, redemptionOrgEntityDetails\n$/);
+  assert.match(same.stdout, /Not returned by the server \(not compared\): customPropertyMap.milestone, customPropertyMap.trackerid, productInfo, redemptionOrgEntityDetails\n$/);
 
   const text = await readFile(file, 'utf8');
   await writeFile(file, text.replace('"to compare"', '"changed locally"').replace('"discountValue": 500', '"discountValue": 20'));
