@@ -4,14 +4,21 @@
  * the sandbox and the CLI all call this, so they agree to the character.
  */
 import { Diagnostic, Range, TextDocument } from 'vscode-json-languageservice';
+import { ruleDocumentationHref } from './codes';
 import { createDiagnostic } from './diagnostics';
 import { CouponDocument, nodeValue, parseCouponText } from './parse';
+import { defaultReadmeUri } from './ruleDocumentation';
 import { runRules } from './rules';
 import { validateAgainstSchema } from './schemaValidation';
 
 export interface ValidationOptions {
   /** "Now" for date rules (validTillDate in the past); tests pin it. */
   now?: Date;
+  /**
+   * The README whose rule table each diagnostic links to (`codeDescription`):
+   * by default this package's own; `null` for no links.
+   */
+  ruleDocumentationUri?: string | null;
 }
 
 function messageText(message: Diagnostic['message']): string {
@@ -51,17 +58,27 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
+/** Each diagnostic's link to its row in the README's rule table. */
+function linkRules(diagnostics: Diagnostic[], readmeUri: string | null | undefined): Diagnostic[] {
+  if (!readmeUri) return diagnostics;
+  for (const diagnostic of diagnostics) {
+    if (typeof diagnostic.code === 'string') diagnostic.codeDescription = { href: ruleDocumentationHref(readmeUri, diagnostic.code) };
+  }
+  return diagnostics;
+}
+
 export function validateCouponDocument(document: CouponDocument, options: ValidationOptions = {}): Diagnostic[] {
+  const readmeUri = options.ruleDocumentationUri === undefined ? defaultReadmeUri() : options.ruleDocumentationUri;
   const diagnostics = syntaxDiagnostics(document);
   if (!document.root) {
     if (diagnostics.length === 0) {
       diagnostics.push(createDiagnostic(document, { offset: 0, length: 0 }, 'json-syntax', 'The file is empty: start with {"CouponSeriesV2": {...}} (type "coupon" for a snippet).'));
     }
-    return diagnostics;
+    return linkRules(diagnostics, readmeUri);
   }
   diagnostics.push(...validateAgainstSchema(document, documentValue(document)));
   if (document.series) diagnostics.push(...runRules(document, options.now ?? new Date()));
-  return diagnostics.sort(byPosition);
+  return linkRules(diagnostics.sort(byPosition), readmeUri);
 }
 
 /** Validate file text (or an already-open document) the way the editor does. */

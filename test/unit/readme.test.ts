@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { toSarif } from '../../cli/src/sarif';
 import { DIAGNOSTIC_CODES, DiagnosticCodeInfo, ruleAnchor, ruleDocumentationHref, VENDOR_DOCUMENTS } from '../../core/src/codes';
+import { defaultReadmeUri } from '../../core/src/ruleDocumentation';
+import { validateCouponSeries } from '../../core/src/validate';
 import { readmeWithRuleTable, ruleTableMarkdown } from '../../scripts/generate';
 import { FIXTURES, REPO_ROOT } from '../support/testUtil';
 
@@ -48,4 +52,23 @@ test('every warning is inferred (or the tool\'s own record) and says why in one 
 test('links to a rule: the README URI with the row anchor', () => {
   assert.equal(ruleDocumentationHref('file:///ext/README.md', 'wrong-type'), 'file:///ext/README.md#rule-wrong-type');
   assert.equal(ruleDocumentationHref('https://example.test/README.md#old', 'wrong-type'), 'https://example.test/README.md#rule-wrong-type');
+});
+
+test('each diagnostic links to its row of this package\'s README (codeDescription); a client may name another README', () => {
+  const text = '{"CouponSeriesV2": {"discountType": "HALF"}}';
+  const readmeUri = pathToFileURL(path.join(REPO_ROOT, 'README.md')).href;
+  const diagnostics = validateCouponSeries(text);
+  assert.ok(diagnostics.length > 0);
+  for (const diagnostic of diagnostics) assert.equal(diagnostic.codeDescription?.href, `${readmeUri}#rule-${String(diagnostic.code)}`);
+  assert.equal(defaultReadmeUri(), readmeUri);
+  const told = validateCouponSeries(text, { ruleDocumentationUri: 'vscode-resource://ext/README.md' })[0];
+  assert.equal(told.codeDescription?.href, `vscode-resource://ext/README.md#rule-${String(told.code)}`);
+  assert.equal(validateCouponSeries(text, { ruleDocumentationUri: null })[0].codeDescription, undefined);
+});
+
+test('SARIF rules carry the same link as helpUri', () => {
+  const sarif = toSarif([], '0.0.0') as { runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } } }[] };
+  const rules = sarif.runs[0].tool.driver.rules;
+  assert.equal(rules.length, CODES.length);
+  for (const rule of rules) assert.equal(rule.helpUri, ruleDocumentationHref(pathToFileURL(path.join(REPO_ROOT, 'README.md')).href, rule.id));
 });
