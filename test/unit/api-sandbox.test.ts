@@ -6,7 +6,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import { request } from 'undici';
 import { basicAuthorization } from '../../core/src/api/auth';
 import { createCouponApiClient } from '../../core/src/api/client';
-import { Sandbox, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
+import { controlHeaders, Sandbox, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
 import { basicCredentials, rejectsWithKind, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
 
 let sandbox: Sandbox;
@@ -131,12 +131,12 @@ test('orgId and token lifetime are configurable', async () => {
 });
 
 test('control endpoints: state and faults, with validation', async () => {
-  const state = await request(`${sandbox.url}/__sandbox/state`);
+  const state = await request(`${sandbox.url}/__sandbox/state`, { headers: controlHeaders() });
   const before = (await state.body.json()) as { seriesCount: number; requestCount: number; faults: object };
   assert.deepEqual(before.faults, {});
   assert.equal(before.requestCount, sandbox.state().requestCount, 'control requests are not counted');
 
-  const set = await request(`${sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ status5xx: { count: 2, method: 'get' }, htmlBody: null }) });
+  const set = await request(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: controlHeaders(), body: JSON.stringify({ status5xx: { count: 2, method: 'get' }, htmlBody: null }) });
   assert.equal(set.statusCode, 200);
   assert.deepEqual(((await set.body.json()) as { faults: object }).faults, { status5xx: { count: 2, method: 'GET' } });
 
@@ -156,7 +156,7 @@ test('control endpoints: state and faults, with validation', async () => {
     ['not json', /JSON/],
   ];
   for (const [body, message] of invalid) {
-    const answer = await request(`${sandbox.url}/__sandbox/faults`, { method: 'POST', body });
+    const answer = await request(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: controlHeaders(), body });
     assert.equal(answer.statusCode, 400, body);
     assert.match(((await answer.body.json()) as { errors: { message: string }[] }).errors[0].message, message, body);
   }

@@ -9,9 +9,9 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OAUTH_TOKEN_PATH } from '../api/auth';
 import { SERIES_PATH } from '../api/client';
-import { isLoopbackHost } from '../api/hosts';
 import { SERIES_KEY } from '../schema';
 import { Principal, SandboxAuth } from './auth';
+import { CONTROL_HEADER, CONTROL_PATH, foreignRequestProblem, hasControlHeader, isLoopbackAddress } from './control';
 import { CheckFailure, createFailures, DATE_FIELDS, isJsonObject, JsonObject, serverInstant, STORED_REQUEST_FIELDS, updateFailures, utcText } from './checks';
 import { SANDBOX_DEFAULT_ORG_ID, SANDBOX_ORGS, SandboxAccess } from './credentials';
 import { FaultSwitches, parseFaults, SandboxFaults } from './faults';
@@ -78,7 +78,6 @@ export interface Sandbox {
   requests(): SandboxRequest[];
 }
 
-export const CONTROL_PATH = '/__sandbox';
 const DEFAULT_TOKEN_TTL_SECONDS = 300;
 const MAX_BODY_BYTES = 1_000_000;
 /** The request log keeps this many entries, so a long-running sandbox does not grow without bound. */
@@ -273,8 +272,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   async function control(request: IncomingMessage, url: URL): Promise<Reply> {
-    if (!isLoopbackHost(request.socket.remoteAddress ?? '')) {
-      return v2Error(403, [{ code: CODES.accessDenied, message: 'The sandbox control endpoints answer loopback clients only.' }]);
+    if (!isLoopbackAddress(request.socket.remoteAddress)) {
+      return v2Error(403, [{ code: CODES.accessDenied, message: 'The sandbox control endpoints answer clients on this machine only.' }]);
+    }
+    if (!hasControlHeader(request.headers)) {
+      return v2Error(403, [{ code: CODES.accessDenied, message: `The sandbox control endpoints need the header ${CONTROL_HEADER} (see controlHeaders() in core/src/sandbox).` }]);
     }
     if (url.pathname === `${CONTROL_PATH}/state` && request.method === 'GET') return { status: 200, body: state() };
     if (url.pathname === `${CONTROL_PATH}/requests` && request.method === 'GET') return { status: 200, body: requestLog };
@@ -289,6 +291,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return v2Error(404, [
       { code: CODES.noSuchEndpoint, message: `No control endpoint ${request.method} ${url.pathname} (there are GET ${CONTROL_PATH}/state, GET ${CONTROL_PATH}/requests and POST ${CONTROL_PATH}/faults).` },
     ]);
+  }
+
+  /** Counts and logs an API request (answered later when `status` is null). */
+  function log(request: IncomingMessage, url: URL, principal: Principal | undefined, status: number | null): SandboxRequest {
+    requestCount++;
+    const now = Date.now();
+    const entry: SandboxRequest = {
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      ...(principal ? { orgId: principal.orgId } : {}),
+      status,
+      receivedAt: now,
+      answeredAt: status === null ? 0 : now,
+    };
+    requestLog.push(entry);
+    if (requestLog.length > MAX_LOGGED_REQUESTS) requestLog.splice(0, requestLog.length - MAX_LOGGED_REQUESTS);
+    return entry;
   }
 
   /** An API request's answer, or null when a fault drops the connection instead. */
@@ -317,23 +337,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://sandbox');
-    if (url.pathname.startsWith(`${CONTROL_PATH}/`)) {
+    const isControl = url.pathname.startsWith(`${CONTROL_PATH}/`);
+    // Neither a page on a rebound DNS name nor a page of another origin; and no CORS preflight is ever granted.
+    const foreign = foreignRequestProblem(request.headers);
+    if (foreign || request.method === 'OPTIONS') {
+      const reply = foreign ? v2Error(403, [{ code: CODES.accessDenied, message: foreign }]) : v2Error(405, [{ code: CODES.noSuchEndpoint, message: 'OPTIONS is not supported: the sandbox allows no cross-origin requests.' }]);
+      if (!isControl) log(request, url, undefined, reply.status);
+      send(response, reply);
+      return;
+    }
+    if (isControl) {
       send(response, await control(request, url));
       return;
     }
-    requestCount++;
     const principal = auth.check(request.headers);
-    const entry: SandboxRequest = {
-      method: request.method ?? 'GET',
-      path: url.pathname,
-      query: url.search.replace(/^\?/, ''),
-      ...(principal ? { orgId: principal.orgId } : {}),
-      status: null,
-      receivedAt: Date.now(),
-      answeredAt: 0,
-    };
-    requestLog.push(entry);
-    if (requestLog.length > MAX_LOGGED_REQUESTS) requestLog.splice(0, requestLog.length - MAX_LOGGED_REQUESTS);
+    const entry = log(request, url, principal, null);
     let reply: Reply | null;
     try {
       reply = await answer(request, url, principal);
