@@ -638,8 +638,9 @@ const productIdTypes: Rule = (context) => {
       if (item.type === 'number' && Number.isInteger(item.value)) continue;
       if (reported++ >= MAX_ITEM_REPORTS) return;
       const shown = item.type === 'string' || item.type === 'number' ? JSON.stringify(item.value) : describeJsonType(nodeValue(item));
-      const hint = item.type === 'string' && /^\d+$/.test(item.value) ? ` Write it as ${item.value}.` : '';
-      context.report(item, 'product-id-type', `Product id ${shown} is not an integer: the vendor's examples list integer ids, and the server may refuse anything else.${hint}`);
+      const asNumber = item.type === 'string' && /^(0|[1-9]\d*)$/.test(item.value) && Number.isSafeInteger(Number(item.value)) ? item.value : undefined;
+      const hint = asNumber ? ` Write it as ${asNumber}.` : '';
+      context.report(item, 'product-id-type', `Product id ${shown} is not an integer: the vendor's examples list integer ids, and the server may refuse anything else.${hint}`, asNumber ? { replacement: asNumber } : undefined);
     }
   }
 };
@@ -657,10 +658,13 @@ const dateFormVariants: Rule = (context) => {
     const problems: string[] = [];
     if (fraction) problems.push(`fractional seconds (${fraction})`);
     if (offset) problems.push(`an offset without a colon (${offset[0]}, documented as ${offset[1]}:${offset[2]})`);
+    // The documented form of the same wall time and offset (the fraction dropped: the docs count whole seconds).
+    const documentedForm = date.value.replace(/(:\d\d)\.\d+/, '$1').replace(/([+-]\d\d)(\d\d)$/, '$1:$2');
     context.report(
       date.node,
       'date-format-variant',
-      `${name} has ${problems.join(' and ')}: a date the server may well read, but the documented form is YYYY-MM-DDTHH:MM:SS±hh:mm, e.g. 2029-05-10T23:59:59+05:30.`,
+      `${name} has ${problems.join(' and ')}: a date the server may well read, but the documented form is YYYY-MM-DDTHH:MM:SS±hh:mm: "${documentedForm}".`,
+      new RegExp(documented, 'u').test(documentedForm) ? { suggestion: documentedForm } : undefined,
     );
   }
 };
