@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyEdits, modify, parse } from 'jsonc-parser';
 import { DEFAULT_SANDBOX_PORT } from '../core/src/environments';
-import { CONTROL_PATH, Sandbox, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../core/src/sandbox';
+import { Sandbox, sandboxAnswers, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../core/src/sandbox';
 import { CodeServer, codeServerDir, killTree, startCodeServer } from '../test/e2e/harness';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -123,15 +123,6 @@ function portFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-}
-
-async function sandboxAnswers(port: number): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}${CONTROL_PATH}/state`, { signal: AbortSignal.timeout(1_000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
 }
 
 /** What this script started, stopped in reverse order by `stop`. */

@@ -3,7 +3,8 @@
  * `DIAGNOSTIC_CODES`, one result per diagnostic with a 1-based region.
  */
 import type { Diagnostic } from 'vscode-json-languageservice';
-import { DIAGNOSTIC_CODES, DiagnosticCode } from '../../core/src/codes';
+import { DIAGNOSTIC_CODES, DiagnosticCode, ruleDocumentationHref } from '../../core/src/codes';
+import { defaultReadmeUri } from '../../core/src/ruleDocumentation';
 import { messageOf, severityName } from './output';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -29,14 +30,16 @@ function uriOf(relative: string): string {
 }
 
 export function toSarif(files: readonly SarifFile[], version: string): object {
+  const readmeUri = defaultReadmeUri();
   const rules = RULE_IDS.map((id) => {
     const info = DIAGNOSTIC_CODES[id];
     return {
       id,
       name: id.replace(/(^|-)([a-z])/g, (_match, _dash: string, letter: string) => letter.toUpperCase()),
       shortDescription: { text: info.summary },
+      ...(readmeUri ? { helpUri: ruleDocumentationHref(readmeUri, id) } : {}),
       defaultConfiguration: { level: info.severity === 1 ? 'error' : 'warning' },
-      properties: { origin: info.origin },
+      properties: { source: info.source },
     };
   });
   const ruleIndex = new Map<string, number>(RULE_IDS.map((id, index) => [id, index]));

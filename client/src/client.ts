@@ -11,7 +11,7 @@ export async function startClient(context: vscode.ExtensionContext, serverModule
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6011'] } },
   };
-  const initializationOptions: CouponServerInitializationOptions = { snippetsContributedByClient: true };
+  const initializationOptions: CouponServerInitializationOptions = { snippetsContributedByClient: true, readmeUri: vscode.Uri.joinPath(context.extensionUri, 'README.md').toString() };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { language: LANGUAGE_ID },

@@ -4,9 +4,8 @@
  * the extension host otherwise, with its data kept in the extension's storage.
  */
 import * as path from 'node:path';
-import { request } from 'undici';
 import * as vscode from 'vscode';
-import { CONTROL_PATH, Sandbox, startSandbox } from '../../core/src/sandbox';
+import { Sandbox, sandboxAnswers, startSandbox } from '../../core/src/sandbox';
 
 export class LocalSandboxHost implements vscode.Disposable {
   private running: Sandbox | undefined;
@@ -17,23 +16,13 @@ export class LocalSandboxHost implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  private async answers(port: number): Promise<boolean> {
-    try {
-      const response = await request(`http://127.0.0.1:${port}${CONTROL_PATH}/state`, { signal: AbortSignal.timeout(1000) });
-      await response.body.text();
-      return response.statusCode === 200;
-    } catch {
-      return false;
-    }
-  }
-
   /** The sandbox's URL, starting it if nothing answers on the port. */
   ensureRunning(port: number): Promise<string> {
     if (this.running && this.running.port === port) return Promise.resolve(this.running.url);
     this.starting ??= (async () => {
       try {
         const url = `http://127.0.0.1:${port}`;
-        if (await this.answers(port)) {
+        if (await sandboxAnswers(port)) {
           this.log.info(`Local sandbox: using the one already running at ${url}`);
           return url;
         }

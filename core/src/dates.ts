@@ -1,5 +1,6 @@
 /**
- * The API's date-times (`YYYY-MM-DDTHH:MM:SS±hh:mm`): strict parsing into an
+ * The API's date-times (`YYYY-MM-DDTHH:MM:SS±hh:mm`, and the ISO 8601 forms
+ * around it: `Z`, fractional seconds, `+0530`): strict parsing into an
  * instant, and formatting an instant for people (hover, messages). No `Date.parse`:
  * it accepts far too much and silently rolls 2029-02-30 over to March.
  */
@@ -12,11 +13,11 @@ export interface OffsetDateTime {
 }
 
 /**
- * The shape alone. `Z` is accepted here so that a server response (which writes
- * UTC as `Z`) can be compared; whether a file may say `Z` is the schema's
- * pattern's business, not this parser's.
+ * The shape alone: a date, a time with optional fractional seconds, and a zone
+ * (`Z`, `±hh:mm` or `±hhmm`). Which of these forms a file should use is the
+ * schema's and the rules' business, not this parser's.
  */
-const SHAPE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:([+-])(\d{2}):(\d{2})|Z)$/;
+const SHAPE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([+-])(\d{2}):?(\d{2})|Z)$/;
 
 /** Java's `ZoneOffset` (the vendor's server is Java) allows at most ±18:00. */
 const MAX_OFFSET_MINUTES = 18 * 60;
@@ -43,16 +44,17 @@ export function parseOffsetDateTime(text: string): OffsetDateTime | undefined {
   if (month < 1 || month > 12) return undefined;
   if (day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const fractionMs = match[7] ? Math.floor(Number(`0.${match[7]}`) * 1000) : 0;
   let offsetMinutes = 0;
-  if (match[7]) {
-    const offsetHours = Number(match[8]);
-    const offsetMins = Number(match[9]);
+  if (match[8]) {
+    const offsetHours = Number(match[9]);
+    const offsetMins = Number(match[10]);
     if (offsetMins > 59) return undefined;
-    offsetMinutes = (match[7] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+    offsetMinutes = (match[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
     if (Math.abs(offsetMinutes) > MAX_OFFSET_MINUTES) return undefined;
   }
   // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not.
-  const utc = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  const utc = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, fractionMs));
   utc.setUTCFullYear(year);
   const epochMs = utc.getTime() - offsetMinutes * 60_000;
   return { epochMs: epochMs === 0 ? 0 : epochMs, offsetMinutes };

@@ -14,9 +14,9 @@
 import { applyEdits } from 'jsonc-parser';
 import { editsToSet } from './edits';
 import { Environment, hostIdentity, isOrgId } from './environments';
-import { SERIES_KEY } from './schema';
+import { DEPLOYMENTS_KEY, parseDeploymentKey as parseKey, SERIES_KEY } from './schema';
 
-export const DEPLOYMENTS_KEY = 'deployments';
+export { DEPLOYMENTS_KEY };
 
 /** One environment's record of the series. */
 export interface Deployment {
@@ -57,12 +57,10 @@ function isSeriesId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
-/** `<orgId>@<host>` split into its parts; undefined when the key is not of that form. */
+/** `<orgId>@<host>` split into its parts (the host in lower case), or undefined (the schema's parser, made tolerant of case). */
 export function parseDeploymentKey(key: string): { orgId: number; host: string } | undefined {
-  const match = /^([1-9]\d*)@([^\s@]+)$/.exec(key);
-  if (!match) return undefined;
-  const orgId = Number(match[1]);
-  return isOrgId(orgId) ? { orgId, host: match[2].toLowerCase() } : undefined;
+  const parsed = parseKey(key);
+  return parsed && isOrgId(parsed.orgId) ? { orgId: parsed.orgId, host: parsed.host.toLowerCase() } : undefined;
 }
 
 function readDeployment(key: string, raw: unknown): Deployment | string {

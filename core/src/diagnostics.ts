@@ -7,6 +7,8 @@ import { CouponDocument, rangeOf } from './parse';
 export interface CouponDiagnosticData {
   /** The replacement a "did you mean" fix would write (a property name or enum value). */
   suggestion?: string;
+  /** JSON text a fix would write instead of the diagnostic's range (e.g. `30` for `"30"`). */
+  replacement?: string;
 }
 
 export function createDiagnostic(

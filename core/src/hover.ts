@@ -6,7 +6,7 @@
 import { ASTNode, Hover, MarkupKind } from 'vscode-json-languageservice';
 import { formatInstant, parseOffsetDateTime } from './dates';
 import { CouponDocument, pathOf, rangeOf } from './parse';
-import { CouponSchema, schemaAtPath, typeLabel } from './schema';
+import { CouponSchema, DEPLOYMENTS_KEY, parseDeploymentKey, schemaAtPath, typeLabel } from './schema';
 
 function enumLines(schema: CouponSchema, current: unknown): string[] {
   if (!schema.enum) return [];
@@ -53,6 +53,8 @@ export function hoverContent(name: string, schema: CouponSchema, value?: unknown
   if (schema.default !== undefined) lines.push(`Default: \`${JSON.stringify(schema.default)}\``, '');
   if (schema.examples?.length && !description?.includes('Example')) lines.push(`Example: \`${JSON.stringify(schema.examples[0])}\``, '');
   if (schema.readOnly) lines.push('_Set by the server: leave it out of requests._', '');
+  if (schema['x-returned'] === 'never') lines.push('_The server never returns this field (the create response leaves it out), so a comparison with the server cannot judge it._', '');
+  if (schema['x-returned'] === 'partly') lines.push('_The server may return fewer keys than were sent (the create response example echoes one of three), so a comparison with the server judges only the keys it returns._', '');
   if (schema['x-inferred']) lines.push(`_Inferred, not documented: ${schema['x-inferred']}_`, '');
   if (hasValue) {
     const instants = instantLines(schema, value);
@@ -71,13 +73,24 @@ function hoveredProperty(node: ASTNode | undefined): { key: ASTNode; value?: AST
   return current ? { key: current.keyNode, value: current.valueNode } : undefined;
 }
 
+/** A `deployments` key: which environment it names, then what an entry holds. */
+function deploymentKeyContent(key: string, schema: CouponSchema): string {
+  const parsed = parseDeploymentKey(key);
+  const environment = parsed ? `org ${parsed.orgId} on \`${parsed.host}\`` : 'not `<orgId>@<host>`';
+  return [`**${key}**: a deployment, ${environment}`, '', schema.markdownDescription ?? schema.description ?? ''].join('\n').trimEnd();
+}
+
 export function hoverAt(document: CouponDocument, offset: number): Hover | null {
   const node = document.jsonDocument.getNodeFromOffset(offset, true);
   const property = hoveredProperty(node);
   if (!property?.key || property.key.type !== 'string') return null;
   // pathOf(key) ends with the key's own name, so it works while the value is still missing.
-  const fieldSchema = schemaAtPath(pathOf(property.key));
+  const path = pathOf(property.key);
+  const fieldSchema = schemaAtPath(path);
   if (!fieldSchema) return null;
+  if (path.length === 2 && path[0] === DEPLOYMENTS_KEY && node === property.key) {
+    return { contents: { kind: MarkupKind.Markdown, value: deploymentKeyContent(property.key.value, fieldSchema) }, range: rangeOf(document.textDocument, property.key) };
+  }
   const value = property.value && property.value.type !== 'object' && property.value.type !== 'array' ? property.value.value : undefined;
   const onValue = node !== property.key && property.value !== undefined;
   return {

@@ -9,6 +9,13 @@ export const FILE_SUFFIX = '.coupon.json';
 export interface CouponServerInitializationOptions {
   /** The client shows snippets/ itself (VS Code's contributes.snippets): don't offer them twice. */
   snippetsContributedByClient?: boolean;
+  /**
+   * The URI of the README whose rule table each diagnostic's `codeDescription`
+   * links to (VS Code: the installed extension's). Without it, the server links
+   * to the README of the package it runs from (`<package>/dist/server.js` →
+   * `<package>/README.md`).
+   */
+  readmeUri?: string;
 }
 
 /** Whether the server should serve a document the client synced. */

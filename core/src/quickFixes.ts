@@ -34,13 +34,23 @@ function nodeAt(document: CouponDocument, diagnostic: Diagnostic) {
 const replaceWithSuggestion: FixBuilder = (document, diagnostic) => {
   const suggestion = (diagnostic.data as CouponDiagnosticData | undefined)?.suggestion;
   if (!suggestion) return undefined;
-  const what = diagnostic.code === 'unknown-property' ? 'property' : 'value';
+  const what = diagnostic.code === 'unknown-property' || diagnostic.code === 'deployment-invalid' ? 'property' : 'value';
   return action(document, `Change ${what} to "${suggestion}"`, diagnostic, [TextEdit.replace(diagnostic.range, JSON.stringify(suggestion))]);
 };
 
 const FIXES: Record<string, FixBuilder> = {
   'unknown-property': replaceWithSuggestion,
   'unknown-enum-value': replaceWithSuggestion,
+  // An unknown field of a deployment entry with a close known name.
+  'deployment-invalid': replaceWithSuggestion,
+  'date-format-variant': (document, diagnostic) => {
+    const suggestion = (diagnostic.data as CouponDiagnosticData | undefined)?.suggestion;
+    return suggestion ? action(document, `Write the date as ${suggestion}`, diagnostic, [TextEdit.replace(diagnostic.range, JSON.stringify(suggestion))]) : undefined;
+  },
+  'product-id-type': (document, diagnostic) => {
+    const replacement = (diagnostic.data as CouponDiagnosticData | undefined)?.replacement;
+    return replacement ? action(document, `Write the id as the number ${replacement}`, diagnostic, [TextEdit.replace(diagnostic.range, replacement)]) : undefined;
+  },
   'sms-unknown-tag': (document, diagnostic) => {
     const suggestion = (diagnostic.data as CouponDiagnosticData | undefined)?.suggestion;
     return suggestion ? action(document, `Change tag to {{${suggestion}}}`, diagnostic, [TextEdit.replace(diagnostic.range, suggestion)]) : undefined;

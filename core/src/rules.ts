@@ -1,20 +1,21 @@
 /**
- * Cross-field rules beyond what JSON Schema can say, over the parsed document.
- * Each rule reads the facts it needs (enum values, known tags, embedded JSON
- * schemas, read-only fields) from the schema; its code, severity and origin
- * live in codes.ts.
+ * Cross-field rules beyond what JSON Schema can say, and the inferred checks
+ * kept out of the strict schema, over the parsed document. Each rule reads the
+ * facts it needs (enum values, known tags, embedded JSON schemas, read-only
+ * fields, plausible minimums, the mandatory list) from the schema; its code,
+ * severity and source live in codes.ts.
  *
  * Rules never throw on odd input: a value of the wrong type is the schema's
  * `wrong-type` diagnostic, so a rule silently skips it.
  */
 import Ajv, { ValidateFunction } from 'ajv';
 import { parseTree, findNodeAtLocation, Node as JsoncNode } from 'jsonc-parser';
-import { ASTNode, Diagnostic, ObjectASTNode, StringASTNode } from 'vscode-json-languageservice';
+import { ASTNode, Diagnostic, ObjectASTNode, PropertyASTNode, StringASTNode } from 'vscode-json-languageservice';
 import { DiagnosticCode } from './codes';
 import { explainInvalidDateTime, formatInstant, parseOffsetDateTime } from './dates';
 import { closestMatch, CouponDiagnosticData, createDiagnostic, describeJsonType } from './diagnostics';
 import { CouponDocument, nodeValue, propertyValue, rangeOf } from './parse';
-import { CouponSchema, seriesSchema } from './schema';
+import { CouponSchema, DEPLOYMENTS_KEY, isBoundFile, isDeploymentKey, MANDATORY_ON_UPDATE, parseDeploymentKey, REQUIRED_ON_CREATE, schemaAtPath, seriesSchema } from './schema';
 
 /** A stretch of the document: an offset and a length, in UTF-16 code units. */
 export interface Span {
@@ -26,6 +27,8 @@ export interface RuleContext {
   readonly document: CouponDocument;
   readonly series: ObjectASTNode;
   readonly now: Date;
+  /** The series exists somewhere (a deployment, or a legacy id): its next send may be an update. */
+  readonly bound: boolean;
   /** The value node of a series field, if present. */
   field(name: string): ASTNode | undefined;
   /** Report on a node, or on any stretch of the text (e.g. a few characters inside a string). */
@@ -180,19 +183,19 @@ const expiryValueForSeriesExpiry: Rule = (context) => {
   }
 };
 
-/** DAYS / MONTHS_END count days or months from issue: the count must be at least 1, and must be given. */
+/** DAYS / MONTHS_END count days or months from issue: a count of at least 1 is expected (inferred from the examples). */
 const expiryValueMinimum: Rule = (context) => {
   const type = stringField(context, 'expiryStrategyType');
   if (type?.value !== 'DAYS' && type?.value !== 'MONTHS_END') return;
   const unit = type.value === 'DAYS' ? 'days' : 'months';
   const valueNode = context.field('expiryStrategyValue');
   if (!valueNode) {
-    context.report(type.node, 'expiry-value-min', `expiryStrategyType "${type.value}" needs expiryStrategyValue: add it and say how many ${unit} after issue a coupon stays valid (at least 1).`);
+    context.report(type.node, 'expiry-value-min', `expiryStrategyType "${type.value}" counts ${unit} from issue, but expiryStrategyValue is missing: add how many ${unit} a coupon stays valid (at least 1).`);
     return;
   }
   const value = numberField(context, 'expiryStrategyValue');
   if (value && value.value < 1) {
-    context.report(value.node, 'expiry-value-min', `With expiryStrategyType "${type.value}" the expiryStrategyValue is a number of ${unit} and must be at least 1, not ${value.value}.`);
+    context.report(value.node, 'expiry-value-min', `With expiryStrategyType "${type.value}" the expiryStrategyValue is a number of ${unit}: ${value.value} would make coupons expire on issue; use at least 1.`);
   }
 };
 
@@ -212,8 +215,7 @@ const percentOver100: Rule = (context) => {
  * or below (or the schema's `x-unlimitedValue`, should it ever declare one) cannot
  * be a real maximum bill (no coupon could ever apply), and the vendor uses 0 for
  * "no cap" elsewhere (`discountUpto: 0`) and -1 for "unlimited" on other fields,
- * so such a maxBillAmount is read as "no maximum" and this rule stays quiet
- * (the schema's `minimum` still reports -1 as out of range).
+ * so such a maxBillAmount is read as "no maximum" and this rule stays quiet.
  */
 const billAmountRange: Rule = (context) => {
   const min = numberField(context, 'minBillAmount');
@@ -249,7 +251,7 @@ const invalidDates: Rule = (context) => {
     if (!matchesPattern) continue;
     const reason = explainInvalidDateTime(date.value);
     if (reason) {
-      context.report(date.node, 'invalid-date', `"${date.value}" is not a real date and time (${reason}): correct ${name}.`);
+      context.report(date.node, 'invalid-date', `"${date.value}" is not a real date and time (${reason}): the server may refuse it or roll it over; correct ${name}.`);
     }
   }
 };
@@ -283,9 +285,10 @@ const validTillPast: Rule = (context) => {
 };
 
 /**
- * `redemptionRange` is a string holding JSON `{dom, dow, hours}`. A string that is
- * not JSON, or JSON of the wrong shape, is an error; values outside the (inferred)
- * ranges of the embedded schema are warnings, each on the offending number.
+ * `redemptionRange` is a string holding a JSON object `{dom, dow, hours}`. A
+ * string that is not JSON, or JSON that is not an object, is an error (the docs
+ * say it holds JSON of that shape); a missing, unknown or non-list key and
+ * values outside the (inferred) ranges are warnings, each where it is.
  */
 const redemptionRangeRule: Rule = (context) => {
   const range = stringField(context, 'redemptionRange');
@@ -315,7 +318,7 @@ const redemptionRangeRule: Rule = (context) => {
     problems.push(suggestion ? `"${key}" is not a known key: did you mean "${suggestion}"?` : `remove the unknown key "${key}" (known: ${known.map((k) => `"${k}"`).join(', ')})`);
   }
   if (problems.length) {
-    context.report(range.node, 'redemption-range-invalid', `redemptionRange must hold {${keys.map((key) => `"${key}": [...]`).join(', ')}}: ${problems.join('; ')}.`);
+    context.report(range.node, 'redemption-range-values', `redemptionRange is expected to hold {${keys.map((key) => `"${key}": [...]`).join(', ')}}: ${problems.join('; ')}.`);
     return;
   }
   const validate = embeddedValidator('redemptionRange');
@@ -392,10 +395,18 @@ const mutualExclusiveIds: Rule = (context) => {
   }
 };
 
+/** The limit's node when it sets a limit: absent, null and -1 all mean "no limit" (the update page). */
+function setRedemptionLimit(context: RuleContext): ASTNode | undefined {
+  const limit = context.field('redemptionPerCouponMaxLimit');
+  if (!limit || limit.type === 'null') return undefined;
+  const unlimited = fieldSchema('redemptionPerCouponMaxLimit')?.['x-unlimitedValue'] ?? -1;
+  return limit.type === 'number' && limit.value === unlimited ? undefined : limit;
+}
+
 /** The update page: a per-coupon redemption limit only applies to coupons any user can redeem. */
 const redemptionLimitAnyUser: Rule = (context) => {
-  const limit = context.field('redemptionPerCouponMaxLimit');
-  if (!limit || limit.type === 'null') return;
+  const limit = setRedemptionLimit(context);
+  if (!limit) return;
   if (context.field('anyUser')?.value !== true) {
     context.report(limit, 'redemption-limit-any-user', 'redemptionPerCouponMaxLimit applies only when anyUser is true: set "anyUser": true, or remove the limit.');
   }
@@ -403,8 +414,8 @@ const redemptionLimitAnyUser: Rule = (context) => {
 
 /** The update page: not for GENERIC (one shared code) series. */
 const redemptionLimitGeneric: Rule = (context) => {
-  const limit = context.field('redemptionPerCouponMaxLimit');
-  if (!limit || limit.type === 'null') return;
+  const limit = setRedemptionLimit(context);
+  if (!limit) return;
   if (stringField(context, 'clientHandlingType')?.value === 'GENERIC') {
     context.report(limit, 'redemption-limit-generic', 'redemptionPerCouponMaxLimit does not apply to GENERIC series (only to DISC_CODE and DISC_CODE_PIN): remove it.');
   }
@@ -548,7 +559,154 @@ const duplicateProductIds: Rule = (context) => {
   }
 };
 
+
+/** The series key (`"CouponSeriesV2"`), where a missing field is reported. */
+function seriesAnchor(context: RuleContext): ASTNode {
+  const parent = context.series.parent;
+  return parent?.type === 'property' ? parent.keyNode : context.series;
+}
+
+/**
+ * A series not created yet: the update page's mandatory fields are advised, not
+ * required (the create page marks nothing mandatory). An existing series gets the
+ * schema's `mandatory-field-missing` error instead.
+ */
+const mandatoryForCreate: Rule = (context) => {
+  if (context.bound) return;
+  for (const name of MANDATORY_ON_UPDATE) {
+    if (context.field(name)) continue;
+    const description = fieldSchema(name)?.description?.replace(/\.$/, '');
+    const what = description ? ` (${description.charAt(0).toLowerCase()}${description.slice(1)})` : '';
+    context.report(
+      seriesAnchor(context),
+      'missing-property',
+      `"${name}" is missing${what}: the create page does not require it, but every update will (the update page lists it as mandatory), and a series without it is most likely unfinished.`,
+    );
+  }
+};
+
+/** An existing series may omit validTillDate on update; creating it on another environment needs it. */
+const validTillForPromotion: Rule = (context) => {
+  if (!context.bound) return;
+  for (const name of REQUIRED_ON_CREATE) {
+    if (context.field(name)) continue;
+    context.report(seriesAnchor(context), 'valid-till-missing', `"${name}" is missing: an update may leave it out, but creating this series on another environment (where the file has no deployment yet) needs it.`);
+  }
+};
+
+/** Numbers below what the field can mean, and empty strings that must say something (`x-minimum`, `x-minLength`: inferred). */
+const plausibleValues: Rule = (context) => {
+  const visit = (object: ObjectASTNode, path: string[]): void => {
+    for (const property of object.properties) {
+      const value = property.valueNode;
+      const name = property.keyNode.value;
+      const schema = schemaAtPath([...path, name]);
+      if (!value || !schema) continue;
+      if (value.type === 'object') {
+        visit(value, [...path, name]);
+        continue;
+      }
+      const minimum = schema['x-minimum'];
+      if (value.type === 'number' && minimum !== undefined && value.value < minimum) {
+        const unlimited = schema['x-unlimitedValue'];
+        const meaning = unlimited === minimum ? ` (${unlimited} means no limit)` : minimum === -1 ? ' (the vendor writes -1 for "not set")' : '';
+        context.report(value, 'out-of-range', `${name} ${value.value} is below ${minimum}${meaning}: most likely a mistake, though the docs set no bound.`);
+      }
+      const minLength = schema['x-minLength'];
+      if (value.type === 'string' && minLength !== undefined && value.value.length < minLength) {
+        context.report(value, 'out-of-range', value.value.length === 0 ? `${name} is empty: write the code customers will use.` : `${name} is shorter than ${minLength} characters.`);
+      }
+    }
+  };
+  visit(context.series, ['CouponSeriesV2']);
+};
+
+const MAX_ITEM_REPORTS = 100;
+
+/** productIds hold ids: the docs say only "Array", the examples list integers (`x-itemType`, inferred). */
+const productIdTypes: Rule = (context) => {
+  const productInfo = context.field('productInfo');
+  if (productInfo?.type !== 'array') return;
+  const expected = schemaAtPath(['CouponSeriesV2', 'productInfo', 0, 'productIds'])?.['x-itemType'];
+  if (expected !== 'integer') return;
+  let reported = 0;
+  for (const entry of productInfo.items) {
+    if (entry.type !== 'object') continue;
+    const ids = propertyValue(entry, 'productIds');
+    if (ids?.type !== 'array') continue;
+    for (const item of ids.items) {
+      if (item.type === 'number' && Number.isInteger(item.value)) continue;
+      if (reported++ >= MAX_ITEM_REPORTS) return;
+      const shown = item.type === 'string' || item.type === 'number' ? JSON.stringify(item.value) : describeJsonType(nodeValue(item));
+      const asNumber = item.type === 'string' && /^(0|[1-9]\d*)$/.test(item.value) && Number.isSafeInteger(Number(item.value)) ? item.value : undefined;
+      const hint = asNumber ? ` Write it as ${asNumber}.` : '';
+      context.report(item, 'product-id-type', `Product id ${shown} is not an integer: the vendor's examples list integer ids, and the server may refuse anything else.${hint}`, asNumber ? { replacement: asNumber } : undefined);
+    }
+  }
+};
+
+/** A date in the lenient form (fraction, +0530) that is not the documented `YYYY-MM-DDTHH:MM:SS±hh:mm` or the server's `Z`. */
+const dateFormVariants: Rule = (context) => {
+  for (const name of dateTimeFields()) {
+    const date = stringField(context, name);
+    const documented = fieldSchema(name)?.['x-documentedPattern'];
+    const pattern = fieldSchema(name)?.pattern;
+    if (!date || !documented || !pattern) continue;
+    if (!new RegExp(pattern, 'u').test(date.value) || new RegExp(documented, 'u').test(date.value)) continue;
+    const fraction = /:\d\d(\.\d+)/.exec(date.value)?.[1];
+    const offset = /([+-]\d\d)(\d\d)$/.exec(date.value);
+    const problems: string[] = [];
+    if (fraction) problems.push(`fractional seconds (${fraction})`);
+    if (offset) problems.push(`an offset without a colon (${offset[0]}, documented as ${offset[1]}:${offset[2]})`);
+    // The documented form of the same wall time and offset (the fraction dropped: the docs count whole seconds).
+    const documentedForm = date.value.replace(/(:\d\d)\.\d+/, '$1').replace(/([+-]\d\d)(\d\d)$/, '$1:$2');
+    context.report(
+      date.node,
+      'date-format-variant',
+      `${name} has ${problems.join(' and ')}: a date the server may well read, but the documented form is YYYY-MM-DDTHH:MM:SS±hh:mm: "${documentedForm}".`,
+      new RegExp(documented, 'u').test(documentedForm) ? { suggestion: documentedForm } : undefined,
+    );
+  }
+};
+
+/** The root's `deployments` entries: keys `<orgId>@<host>` whose org is the entry's orgId. */
+const deploymentKeys: Rule = (context) => {
+  const root = context.document.root;
+  if (root?.type !== 'object') return;
+  const deployments = propertyValue(root, DEPLOYMENTS_KEY);
+  if (deployments?.type !== 'object') return;
+  for (const property of deployments.properties) {
+    const key = property.keyNode.value;
+    const problem = deploymentKeyProblem(key);
+    if (problem) {
+      context.report(property.keyNode, 'deployment-invalid', `The deployment key "${key}" ${problem}: write "<orgId>@<host>", e.g. "100458@eu.api.capillarytech.com" or "100458@127.0.0.1:47631".`);
+      continue;
+    }
+    const orgId = property.valueNode?.type === 'object' ? propertyValue(property.valueNode, 'orgId') : undefined;
+    const keyOrg = parseDeploymentKey(key)?.orgId;
+    if (orgId?.type === 'number' && keyOrg !== undefined && orgId.value !== keyOrg) {
+      context.report(
+        orgId,
+        'deployment-invalid',
+        `The key "${key}" names org ${keyOrg}, but orgId is ${orgId.value}: one of them is wrong. The tool identifies an environment by its key, so fix the key or orgId to the org the series belongs to.`,
+      );
+    }
+  }
+};
+
+function deploymentKeyProblem(key: string): string | undefined {
+  if (isDeploymentKey(key)) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(key) || /@[a-z][a-z0-9+.-]*:\/\//i.test(key)) return 'has a scheme (https://): leave it out';
+  if (!key.includes('@')) return 'has no "@" between the org id and the host';
+  const parsed = /^([^@]*)@(.*)$/.exec(key);
+  if (parsed && !/^[1-9][0-9]*$/.test(parsed[1])) return `starts with "${parsed[1]}", which is not an org id`;
+  if (parsed && parsed[2] !== parsed[2].toLowerCase() && isDeploymentKey(`${parsed[1]}@${parsed[2].toLowerCase()}`)) return 'has upper-case letters in the host (hosts are written in lower case)';
+  return 'is not an org id and a host';
+}
+
 export const RULES: readonly Rule[] = [
+  mandatoryForCreate,
+  validTillForPromotion,
   readOnlyFields,
   genericCodeUnused,
   expiryValueForSeriesExpiry,
@@ -565,7 +723,23 @@ export const RULES: readonly Rule[] = [
   redemptionLimitValue,
   smsPlaceholders,
   duplicateProductIds,
+  plausibleValues,
+  productIdTypes,
+  dateFormVariants,
+  deploymentKeys,
 ];
+
+/** The file's value for `isBoundFile`: only the two properties it looks at, without building the whole value. */
+function rootValue(document: CouponDocument): unknown {
+  const root = document.root;
+  if (root?.type !== 'object') return undefined;
+  const deployments = propertyValue(root, DEPLOYMENTS_KEY);
+  const series = document.series;
+  return {
+    [DEPLOYMENTS_KEY]: deployments?.type === 'object' ? Object.fromEntries(deployments.properties.map((property: PropertyASTNode) => [property.keyNode.value, true])) : undefined,
+    CouponSeriesV2: series ? { id: propertyValue(series, 'id') ? true : undefined } : undefined,
+  };
+}
 
 export interface RunRulesOptions {
   /** Let a rule's exception through instead of skipping that rule (tests use this to prove rules do not throw). */
@@ -580,6 +754,7 @@ export function runRules(document: CouponDocument, now: Date, rules: readonly Ru
     document,
     series,
     now,
+    bound: isBoundFile(rootValue(document)),
     field: (name) => propertyValue(series, name),
     report: (at, code, message, data) => {
       const range = 'type' in at ? at : rangeOf(document.textDocument, at);

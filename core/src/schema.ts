@@ -2,14 +2,19 @@
  * The coupon series JSON Schema, the project's only list of fields, and typed
  * look-ups into it. Rules, hover, completion, the sandbox and the CLI read field
  * facts from here rather than repeating them.
+ *
+ * This is the annotated source (schemas/coupon-series.annotated.json): the
+ * strict schema any tool can load (schemas/coupon-series.schema.json) is
+ * generated from it by dropping the annotations (`npm run generate`).
  */
-import schemaJson from '../../schemas/coupon-series.schema.json';
+import schemaJson from '../../schemas/coupon-series.annotated.json';
 
 /** The subset of draft-07 plus the annotations (`x-*`) this project reads. */
 export interface CouponSchema {
   $id?: string;
   $ref?: string;
   type?: string | string[];
+  $comment?: string;
   title?: string;
   description?: string;
   markdownDescription?: string;
@@ -32,8 +37,14 @@ export interface CouponSchema {
   readOnly?: boolean;
   doNotSuggest?: boolean;
   allOf?: CouponSchema[];
+  anyOf?: CouponSchema[];
   if?: CouponSchema;
   then?: CouponSchema;
+  else?: CouponSchema;
+  propertyNames?: CouponSchema;
+  minProperties?: number;
+  minLength?: number;
+  contentMediaType?: string;
   definitions?: Record<string, CouponSchema>;
   defaultSnippets?: { label?: string; description?: string; body?: unknown; bodyText?: string }[];
   'x-serverAssigned'?: boolean;
@@ -44,6 +55,15 @@ export interface CouponSchema {
   'x-embeddedJson'?: CouponSchema;
   'x-knownTags'?: string[];
   'x-code'?: string;
+  /** `never`: the server does not return the field; `partly`: it may return fewer keys than were sent. */
+  'x-returned'?: 'never' | 'partly';
+  /** The least value that makes sense (an inferred warning below it). */
+  'x-minimum'?: number;
+  'x-minLength'?: number;
+  /** The inferred JSON type of an array's items (a warning otherwise). */
+  'x-itemType'?: string;
+  /** The exact documented form of a date (a warning when only the lenient `pattern` matches). */
+  'x-documentedPattern'?: string;
 }
 
 export const couponSeriesSchema = schemaJson as unknown as CouponSchema;
@@ -51,6 +71,8 @@ export const COUPON_SCHEMA_URI: string = couponSeriesSchema.$id ?? 'coupon-serie
 
 /** Key of the single property the API wraps every series in. */
 export const SERIES_KEY = 'CouponSeriesV2';
+/** Key of the root-level record of where the series was created (never sent to the API). */
+export const DEPLOYMENTS_KEY = 'deployments';
 
 function resolveRef(schema: CouponSchema): CouponSchema {
   let current = schema;
@@ -101,4 +123,74 @@ export function typeLabel(schema: CouponSchema): string {
   if (resolved['x-dateTime']) return 'string (date-time)';
   if (resolved['x-epochMillis']) return 'integer (epoch milliseconds)';
   return type ?? (resolved.enum ? 'enum' : 'any');
+}
+
+function seriesFieldsWhere(test: (schema: CouponSchema) => boolean): readonly string[] {
+  return Object.entries(seriesSchema.properties ?? {})
+    .filter(([, schema]) => test(schema))
+    .map(([name]) => name);
+}
+
+/** Request fields the server never returns (`x-returned: never`): genericCode, productInfo, redemptionOrgEntityDetails. */
+export const FIELDS_NOT_RETURNED: readonly string[] = seriesFieldsWhere((schema) => schema['x-returned'] === 'never');
+/** Request fields the server may return with fewer keys than were sent (`x-returned: partly`): customPropertyMap. */
+export const FIELDS_RETURNED_IN_PART: readonly string[] = seriesFieldsWhere((schema) => schema['x-returned'] === 'partly');
+
+/** The schema branch holding the diagnostic code `code` (an if/then/else of the root or of the series). */
+function branchWithCode(code: string): CouponSchema | undefined {
+  for (const holder of [couponSeriesSchema, seriesSchema]) {
+    for (const rule of holder.allOf ?? []) {
+      for (const branch of [rule.then, rule.else]) if (branch?.['x-code'] === code) return branch;
+    }
+  }
+  return undefined;
+}
+
+/** What a branch requires of the series: its own `required`, or that of its `CouponSeriesV2`. */
+function requiredOfBranch(code: string): readonly string[] {
+  const branch = branchWithCode(code);
+  return branch?.properties?.[SERIES_KEY]?.required ?? branch?.required ?? [];
+}
+
+/**
+ * The update page's mandatory list, without seriesCode (the tool puts it in at
+ * send time): required of a series that exists somewhere (an error), advised
+ * for a new one (a warning). Read from the schema's root if/then.
+ */
+export const MANDATORY_ON_UPDATE: readonly string[] = requiredOfBranch('mandatory-field-missing');
+/** What a create needs (validTillDate), from the schema's root if/else. */
+export const REQUIRED_ON_CREATE: readonly string[] = requiredOfBranch('valid-till-required');
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A file is bound (its series already exists somewhere, so its next send may
+ * be an update) when `deployments` has an entry, or when `CouponSeriesV2`
+ * holds an `id` (a file from before deployments).
+ */
+export function isBoundFile(file: unknown): boolean {
+  if (!isObject(file)) return false;
+  const deployments = file[DEPLOYMENTS_KEY];
+  if (isObject(deployments) && Object.keys(deployments).length > 0) return true;
+  const series = file[SERIES_KEY];
+  return isObject(series) && series.id !== undefined;
+}
+
+/** `<orgId>@<host>`: the org, then the lower-case host with its port and path prefix, without scheme. */
+const DEPLOYMENT_KEY = /^([1-9][0-9]*)@(.+)$/;
+
+/** The org and host of a `deployments` key, or undefined when it is not `<orgId>@<host>`. */
+export function parseDeploymentKey(key: string): { orgId: number; host: string } | undefined {
+  const match = DEPLOYMENT_KEY.exec(key);
+  if (!match) return undefined;
+  const orgId = Number(match[1]);
+  return Number.isSafeInteger(orgId) ? { orgId, host: match[2] } : undefined;
+}
+
+/** Whether `key` has the form the schema asks of a `deployments` key (lower-case host, no scheme). */
+export function isDeploymentKey(key: string): boolean {
+  const pattern = resolveRef(couponSeriesSchema.properties?.[DEPLOYMENTS_KEY] ?? {}).propertyNames?.pattern;
+  return pattern !== undefined && new RegExp(pattern, 'u').test(key);
 }

@@ -6,16 +6,17 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { ASTNode, Diagnostic } from 'vscode-json-languageservice';
 import { DiagnosticCode } from './codes';
-import { closestMatch, createDiagnostic, describeJsonType, listValues } from './diagnostics';
+import { closestMatch, CouponDiagnosticData, createDiagnostic, describeJsonType, listValues } from './diagnostics';
 import { CouponDocument, findProperty, nodeAtPath } from './parse';
-import { CouponSchema, couponSeriesSchema, schemaAtPath, writableProperties } from './schema';
+import { CouponSchema, couponSeriesSchema, DEPLOYMENTS_KEY, schemaAtPath, writableProperties } from './schema';
 
 let compiled: ValidateFunction | undefined;
 
 /** The compiled validator; compiled on first use so start-up stays fast. */
 export function couponSeriesValidator(): ValidateFunction {
   if (!compiled) {
-    // strict: false lets the editor annotations (markdownDescription, x-*) pass through.
+    // The annotated source, so errors carry their x-code and errorMessage; strict: false lets those annotations
+    // pass. The strict schema generated from it compiles in strict mode (a test proves it).
     const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     compiled = ajv.compile(couponSeriesSchema);
   }
@@ -84,6 +85,7 @@ function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagno
   const node = nodeAtPath(document.root, path);
   const field = fieldName(path);
   const { code, errorMessage } = annotationsFor(error);
+  if (path[0] === DEPLOYMENTS_KEY || code === 'deployment-invalid') return deploymentDiagnostic(document, error, path, node);
 
   switch (error.keyword) {
     case 'required': {
@@ -99,7 +101,7 @@ function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagno
           : undefined;
       const description = missingSchema?.description?.replace(/\.$/, '');
       const what = description ? ` (${description.charAt(0).toLowerCase()}${description.slice(1)})` : '';
-      const message = errorMessage ?? `Add the required field "${missing}"${what}.`;
+      const message = errorMessage?.replace(/\{property\}/g, missing) ?? `Add the field "${missing}"${what}.`;
       return createDiagnostic(document, trigger ?? objectAnchor(node), code ?? 'missing-property', message);
     }
     case 'additionalProperties': {
@@ -155,14 +157,72 @@ function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagno
   }
 }
 
+const DEPLOYMENT_EXAMPLE = '"100458@eu.api.capillarytech.com": {"id": 86066, "seriesCode": "453163F75E8C4A2EAA2E", "orgId": 100458}';
+
+/**
+ * Problems in `deployments`, the tool's own record: always `deployment-invalid`
+ * (a warning), worded for a person fixing it by hand. Key formats are the
+ * rules' job (they can say what is wrong with a key), so `propertyNames` is skipped here.
+ */
+function deploymentDiagnostic(document: CouponDocument, error: ErrorObject, path: (string | number)[], node: ASTNode | undefined): Diagnostic | undefined {
+  if (error.keyword === 'propertyNames' || (error as ErrorObject & { propertyName?: string }).propertyName !== undefined) return undefined;
+  if (error.keyword === 'if') return undefined;
+  const entryKey = typeof path[1] === 'string' ? path[1] : undefined;
+  const entry = entryKey === undefined ? 'deployments' : `the deployment "${entryKey}"`;
+  const field = typeof path[2] === 'string' ? path[2] : undefined;
+  const fieldSchema = schemaAtPath(path);
+  const at = node ?? objectAnchor(node);
+  const report = (message: string, data?: CouponDiagnosticData) => createDiagnostic(document, at, 'deployment-invalid', message, data);
+  switch (error.keyword) {
+    case 'type':
+      if (path.length === 1) return report(`"deployments" must be an object of deployments keyed by "<orgId>@<host>", e.g. {${DEPLOYMENT_EXAMPLE}}, not ${describeJsonType(error.data)}.`);
+      if (field === undefined) return report(`${capitalize(entry)} must be an object such as {"id": 86066, "seriesCode": "…", "orgId": 100458}, not ${describeJsonType(error.data)}.`);
+      return report(`"${field}" of ${entry} must be ${String((error.params as { type: string }).type) === 'integer' ? 'an integer' : `a ${String((error.params as { type: string }).type)}`}, not ${describeJsonType(error.data)}.`);
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      const anchor = node?.parent?.type === 'property' ? node.parent.keyNode : objectAnchor(node);
+      return createDiagnostic(document, anchor, 'deployment-invalid', `${capitalize(entry)} lacks "${missing}": the tool needs id, seriesCode and orgId to update the right series there. Add it from the server's answer, or remove the entry and push again.`);
+    }
+    case 'additionalProperties': {
+      const unknown = String((error.params as { additionalProperty: string }).additionalProperty);
+      const property = node?.type === 'object' ? findProperty(node, unknown) : undefined;
+      const known = writableProperties(schemaAtPath(path) ?? {});
+      const suggestion = closestMatch(unknown, known);
+      const hint = suggestion ? `did you mean "${suggestion}"?` : `known fields: ${known.join(', ')}.`;
+      return createDiagnostic(document, property?.keyNode ?? at, 'deployment-invalid', `${capitalize(entry)} has an unknown field "${unknown}": ${hint}`, suggestion ? { suggestion } : undefined);
+    }
+    case 'minimum':
+      return report(`"${field}" of ${entry} must be a positive integer, not ${JSON.stringify(error.data)}.`);
+    case 'minLength':
+      return report(`"${field}" of ${entry} is empty: write the code the server gave the series.`);
+    case 'pattern': {
+      const example = fieldSchema?.examples?.[0];
+      const what = fieldSchema?.description?.replace(/\.$/, '') ?? 'a value of another form';
+      return report(`"${field}" of ${entry} does not have the right form: ${what.charAt(0).toLowerCase()}${what.slice(1)}${example === undefined ? '' : `, e.g. ${JSON.stringify(example)}`}.`);
+    }
+    default:
+      return report(`${capitalize(entry)}: ${field ? `"${field}" ` : ''}${error.message ?? 'does not have the expected form'}.`);
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Schema problems of a parsed coupon document, each on the node at fault. */
 export function validateAgainstSchema(document: CouponDocument, value: unknown): Diagnostic[] {
   const validate = couponSeriesValidator();
   if (validate(value)) return [];
   const diagnostics: Diagnostic[] = [];
+  // The same fault can fail two schemas (a type checked by the field and by an if/then branch): report it once.
+  const seen = new Set<string>();
   for (const error of validate.errors ?? []) {
     const diagnostic = errorToDiagnostic(document, error);
-    if (diagnostic) diagnostics.push(diagnostic);
+    if (!diagnostic) continue;
+    const key = JSON.stringify([diagnostic.range, diagnostic.code, diagnostic.message]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diagnostics.push(diagnostic);
   }
   return diagnostics;
 }

@@ -24,9 +24,6 @@ export const DATE_TIME_FIELDS: readonly string[] = seriesProperties.filter(([, s
 /** Strings that hold JSON (`x-embeddedJson`): compared by the JSON they hold, not by spelling. */
 export const EMBEDDED_JSON_FIELDS: readonly string[] = seriesProperties.filter(([, schema]) => schema['x-embeddedJson']).map(([name]) => name);
 
-/** Request fields the server never returns (the create page's response example): kept on pull, named before an update. */
-export const FIELDS_NOT_RETURNED: readonly string[] = ['genericCode', 'productInfo', 'redemptionOrgEntityDetails'];
-
 const fileFieldSet = new Set(FILE_FIELDS);
 
 type JsonObject = Record<string, unknown>;

@@ -4,8 +4,10 @@
  * the sandbox and the CLI all call this, so they agree to the character.
  */
 import { Diagnostic, Range, TextDocument } from 'vscode-json-languageservice';
+import { ruleDocumentationHref } from './codes';
 import { createDiagnostic } from './diagnostics';
 import { CouponDocument, nodeValue, parseCouponText } from './parse';
+import { defaultReadmeUri } from './ruleDocumentation';
 import { runRules } from './rules';
 import { validateAgainstSchema } from './schemaValidation';
 
@@ -13,11 +15,16 @@ export interface ValidationOptions {
   /** "Now" for date rules (validTillDate in the past); tests pin it. */
   now?: Date;
   /**
-   * The request the file is about to become. Some rules depend on it (the update
-   * page's mandatory fields, `validTillDate` on create); without it they judge
-   * by whether the file is already bound to an environment.
+   * The request the file is about to become. Without it the rules judge by
+   * whether the file is bound (recorded on an environment: its next send may be
+   * an update); a bound file sent as a create is judged as a new series.
    */
   sendAs?: 'create' | 'update';
+  /**
+   * The README whose rule table each diagnostic links to (`codeDescription`):
+   * by default this package's own; `null` for no links.
+   */
+  ruleDocumentationUri?: string | null;
 }
 
 function messageText(message: Diagnostic['message']): string {
@@ -57,17 +64,47 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
+/** Each diagnostic's link to its row in the README's rule table. */
+function linkRules(diagnostics: Diagnostic[], readmeUri: string | null | undefined): Diagnostic[] {
+  if (!readmeUri) return diagnostics;
+  for (const diagnostic of diagnostics) {
+    if (typeof diagnostic.code === 'string') diagnostic.codeDescription = { href: ruleDocumentationHref(readmeUri, diagnostic.code) };
+  }
+  return diagnostics;
+}
+
 export function validateCouponDocument(document: CouponDocument, options: ValidationOptions = {}): Diagnostic[] {
+  const readmeUri = options.ruleDocumentationUri === undefined ? defaultReadmeUri() : options.ruleDocumentationUri;
   const diagnostics = syntaxDiagnostics(document);
   if (!document.root) {
     if (diagnostics.length === 0) {
       diagnostics.push(createDiagnostic(document, { offset: 0, length: 0 }, 'json-syntax', 'The file is empty: start with {"CouponSeriesV2": {...}} (type "coupon" for a snippet).'));
     }
-    return diagnostics;
+    return linkRules(diagnostics, readmeUri);
   }
   diagnostics.push(...validateAgainstSchema(document, documentValue(document)));
   if (document.series) diagnostics.push(...runRules(document, options.now ?? new Date()));
-  return diagnostics.sort(byPosition);
+  const judged = options.sendAs === 'create' ? asCreate(document, diagnostics) : diagnostics;
+  return linkRules(judged.sort(byPosition), readmeUri);
+}
+
+/**
+ * A file recorded on an environment is judged as an update (its mandatory
+ * fields are errors; `validTillDate` only a warning). Sent as a create on
+ * another environment it is a new series: the update's mandatory list does
+ * not apply, and a missing `validTillDate` is the create page's error.
+ */
+function asCreate(document: CouponDocument, diagnostics: Diagnostic[]): Diagnostic[] {
+  const judged: Diagnostic[] = [];
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.code === 'mandatory-field-missing') continue;
+    if (diagnostic.code === 'valid-till-missing') {
+      judged.push(createDiagnostic(document, diagnostic.range, 'valid-till-required', '"validTillDate" is required to create a series (the create page): add it.'));
+      continue;
+    }
+    judged.push(diagnostic);
+  }
+  return judged;
 }
 
 /** Validate file text (or an already-open document) the way the editor does. */

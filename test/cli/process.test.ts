@@ -22,7 +22,7 @@ test('node dist/cli.js validate: exit codes, output and the summary on stderr', 
   const valid = await couponProcess(['validate', path.join(FIXTURES, 'valid')], { cwd: folder.dir });
   assert.equal(valid.code, 0, valid.stderr);
   assert.equal(valid.stdout, '');
-  assert.equal(valid.stderr, '1 file, 0 errors, 0 warnings\n');
+  assert.equal(valid.stderr, '2 files, 0 errors, 0 warnings\n');
 
   const invalid = await couponProcess(['validate'], { cwd: folder.dir });
   assert.equal(invalid.code, 1);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'jsonc-parser';
-import { CONTROL_PATH } from '../../core/src/sandbox';
+import { sandboxAnswers } from '../../core/src/sandbox';
 import { alive, descendants, freePort } from '../e2e/harness';
 import { REPO_ROOT } from '../support/testUtil';
 
@@ -25,13 +25,6 @@ function gitStatus(): string {
   return result.stdout;
 }
 
-async function sandboxAnswers(port: number): Promise<boolean> {
-  try {
-    return (await fetch(`http://127.0.0.1:${port}${CONTROL_PATH}/state`, { signal: AbortSignal.timeout(2_000) })).ok;
-  } catch {
-    return false;
-  }
-}
 
 /** Collects a child's output and resolves when it matches `pattern` (or rejects when the child exits first). */
 function output(child: ChildProcess): { text(): string; waitFor(pattern: RegExp, timeoutMs: number): Promise<void>; exited: Promise<number | NodeJS.Signals> } {

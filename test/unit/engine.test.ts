@@ -416,3 +416,23 @@ test('an update warns, before sending, when the file lacks fields the server nev
   assert.match(asked[0][0], /no "productInfo", "redemptionOrgEntityDetails"\. The server never returns these.*may reset them on the server/);
   assert.deepEqual(outcome.warnings, asked[0]);
 });
+
+test('a file recorded on one org is judged as a create on another: the update\'s mandatory fields do not block it, a missing validTillDate does', async () => {
+  const a = await connect(orgA());
+  const b = await connect(orgB());
+  const file = await newFile('judged.coupon.json', seriesText('Judged by what is sent'));
+  await pushFile(a, files, file, { mode: 'create' });
+  // smsTemplate is on the update page's mandatory list: an update on A is refused, a create on B is not.
+  await writeFile(file, (await readFile(file, 'utf8')).replace(/\n {4}"smsTemplate": "[^"]*",/, ''));
+  const mark = sandbox.requests().length;
+  const refused = await rejectsWithProblem(pushFile(a, files, file, { mode: 'update' }), 'invalid');
+  assert.ok(refused.diagnostics.some((diagnostic) => diagnostic.code === 'mandatory-field-missing'), refused.message);
+  assert.equal((await pushFile(b, files, file, { mode: 'push' })).action, 'create');
+  assert.deepEqual(requestsSince(mark).filter((request) => request.method === 'PUT'), []);
+  // Without validTillDate, creating it on another org is refused (the create page requires it).
+  const third = await newFile('no-valid-till.coupon.json', seriesText('No validTillDate'));
+  await pushFile(a, files, third, { mode: 'create' });
+  await writeFile(third, (await readFile(third, 'utf8')).replace(/\n {4}"validTillDate": "[^"]*",/, ''));
+  const noDate = await rejectsWithProblem(pushFile(b, files, third, { mode: 'push' }), 'invalid');
+  assert.ok(noDate.diagnostics.some((diagnostic) => diagnostic.code === 'valid-till-required'), noDate.message);
+});

@@ -27,6 +27,14 @@ const cases: { name: string; text: () => string; code: string; title: RegExp; af
   },
   { name: 'mutualExclusiveSeriesIds given as an array', text: () => vendorExample().replace('"mutualExclusiveSeriesIds": "[10]"', '"mutualExclusiveSeriesIds": [10, 11]'), code: 'wrong-type', title: /Convert to the JSON string/ },
   { name: 'a server-owned field', text: () => vendorExample().replace('"description"', '"numIssued": 0,\n    "description"'), code: 'read-only-property', title: /Remove server-owned "numIssued"/ },
+  { name: 'a date with fractional seconds and no colon in the offset', text: () => vendorExample().replace('"2029-05-10T00:00:00+05:30"', '"2029-05-10T00:00:00.250+0530"'), code: 'date-format-variant', title: /Write the date as 2029-05-10T00:00:00\+05:30/ },
+  { name: 'a product id written as a string', text: () => vendorExample().replace(/"productIds": \[\s*30,/, '"productIds": ["30",'), code: 'product-id-type', title: /Write the id as the number 30/ },
+  {
+    name: 'a misspelled field of a deployment',
+    text: () => vendorExample().replace(/\n}\s*$/, ',\n  "deployments": {"100458@eu.api.capillarytech.com": {"id": 86066, "seriesCode": "453163F75E8C4A2EAA2E", "orgId": 100458, "pushedAT": "2026-11-30T10:15:00Z"}}\n}\n'),
+    code: 'deployment-invalid',
+    title: /Change property to "pushedAt"/,
+  },
 ];
 
 for (const c of cases) {

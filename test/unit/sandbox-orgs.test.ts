@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { request } from 'undici';
 import { basicAuthorization } from '../../core/src/api/auth';
 import {
+  controlHeaders,
   Sandbox,
   SANDBOX_CLIENT_KEY,
   SANDBOX_CLIENT_SECRET,
@@ -144,7 +145,7 @@ test('the request log: method, path, query, the caller\'s org, the status; also 
     await call(sandbox, 'GET', '/v2/coupon/series?ids=1001', ORG_A);
     sandbox.setFaults({ dropConnection: { count: 1 } });
     await assert.rejects(call(sandbox, 'GET', '/v2/coupon/series?ids=7', ORG_A));
-    await request(`${sandbox.url}/__sandbox/state`).then((response) => response.body.text());
+    await request(`${sandbox.url}/__sandbox/state`, { headers: controlHeaders() }).then((response) => response.body.text());
 
     const summary = (entries: SandboxRequest[]) => entries.map(({ method, path, query, orgId, status }) => ({ method, path, query, orgId, status }));
     const expected = [
@@ -157,7 +158,7 @@ test('the request log: method, path, query, the caller\'s org, the status; also 
     assert.deepEqual(summary(sandbox.requests()), expected, 'control requests are not logged');
     for (const entry of sandbox.requests()) assert.ok(entry.answeredAt >= entry.receivedAt && entry.receivedAt > 0);
 
-    const overHttp = await request(`${sandbox.url}/__sandbox/requests`);
+    const overHttp = await request(`${sandbox.url}/__sandbox/requests`, { headers: controlHeaders() });
     assert.equal(overHttp.statusCode, 200);
     const logged = (await overHttp.body.json()) as SandboxRequest[];
     assert.deepEqual(logged, sandbox.requests());

@@ -3,14 +3,17 @@
  * access-group denial, and series with server-owned fields filled in and the
  * fields the real create response leaves out left out.
  */
+import { FIELDS_NOT_RETURNED } from '../schema';
 import type { StoredSeries } from './store';
 
 /**
  * Error codes in sandbox answers. 8015, 4000, 707, 786 and 320001 are the
- * vendor's (FACTS.md); the others are the sandbox's own.
+ * vendor's (FACTS.md); the others are the sandbox's own (the docs give no
+ * number for "mandatory field missing").
  */
 export const SANDBOX_ERROR_CODES = {
   invalidInput: 8015,
+  mandatoryFieldMissing: 8016,
   authenticationFailed: 8001,
   unsupportedMediaType: 8002,
   noSuchEndpoint: 8003,
@@ -21,8 +24,6 @@ export const SANDBOX_ERROR_CODES = {
   invalidClient: 320001,
 } as const;
 
-/** Request fields the real API does not echo (see the create page's response example). */
-const NOT_ECHOED_FIELDS = ['productInfo', 'redemptionOrgEntityDetails', 'genericCode'];
 
 export interface Reply {
   status: number;
@@ -52,10 +53,22 @@ function daysBetween(fromIso: string, toIso: unknown): number | undefined {
   return Number.isNaN(days) ? undefined : Math.max(0, days);
 }
 
-/** A stored series as the API answers it: bare, request fields (minus the non-echoed ones), ids, counters, defaults, `warnings: []`. */
+/** Epoch ms of a stored (UTC `Z`) date, or 0. */
+function epochMs(value: unknown): number {
+  const time = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isNaN(time) ? 0 : time;
+}
+
+/**
+ * A stored series as the API answers it: bare, with every field of the docs'
+ * response table. Request fields as stored (those the server never returns left
+ * out), ids, counters, and the server-owned fields with the values of the docs'
+ * example where they are constants. A request field never sent is absent.
+ */
 export function seriesAnswer(stored: StoredSeries): Record<string, unknown> {
   const { customPropertyMap, ...fields } = stored.fields;
-  for (const name of NOT_ECHOED_FIELDS) delete fields[name];
+  for (const name of FIELDS_NOT_RETURNED) delete fields[name];
+  const termsAndConditions = (customPropertyMap as Record<string, unknown> | undefined)?.standard_terms_and_conditions;
   return {
     ...(customPropertyMap === undefined ? {} : { customPropertyMap }),
     id: stored.id,
@@ -72,19 +85,32 @@ export function seriesAnswer(stored: StoredSeries): Record<string, unknown> {
     seriesCode: stored.seriesCode,
     storeIdsJson: '[-1]',
     isDvsEnabled: false,
+    dvsExpiryDate: `${stored.createdOn.slice(0, 10)}T00:00:00Z`,
     priority: 0,
+    shortSMSTemplate: 'Hello {{cust_name}}, your voucher code is {{voucher_code}}',
     maxReferralsPerReferee: -1,
     discountUpto: 0,
+    dvsItems: '',
     redeemAtStore: '[-1]',
     campaignId: -1,
     tag: typeof fields.description === 'string' ? fields.description : '',
     sourceOrgId: -1,
     issueToLoyalty: false,
     redeemStoreType: 'redeemable_stores',
+    offlineRedeemType: false,
+    isOldFlowEnabled: false,
+    isPreRedeemEventRequired: false,
+    termsAndConditions: typeof termsAndConditions === 'string' ? termsAndConditions : '',
+    signalRedemptionEvent: false,
+    syncToClient: false,
+    showPinCode: false,
     numUploadedNonIssued: 0,
     numUploadedTotal: 0,
     ownedBy: 'NONE',
     ownerId: -1,
+    ownerValidity: 0,
+    shortCodeLength: 0,
+    fixedExpiryDate: epochMs(fields.validTillDate),
     numTotal: stored.numIssued,
     latestIssualTime: 0,
     latestRedemptionTime: 0,

@@ -1,19 +1,18 @@
 /**
  * A local server speaking the coupon series API (create, update, read, OAuth
- * token), validating with the project's own rules, with fault injection for
- * tests and demos. node:http only.
+ * token) with only the checks the vendor's docs say the server makes
+ * (checks.ts, not the project's rules), several orgs, a request log, and fault
+ * injection for tests and demos. node:http only.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getLocation } from 'jsonc-parser';
-import type { Diagnostic } from 'vscode-json-languageservice';
 import { OAUTH_TOKEN_PATH } from '../api/auth';
 import { SERIES_PATH } from '../api/client';
-import { isLoopbackHost } from '../api/hosts';
-import { DATE_TIME_FIELDS, formatUtc, SERIES_KEY, SERVER_ASSIGNED_FIELDS } from '../series';
-import { validateCouponSeries } from '../validate';
+import { SERIES_KEY } from '../schema';
 import { Principal, SandboxAuth } from './auth';
+import { CONTROL_HEADER, CONTROL_PATH, foreignRequestProblem, hasControlHeader, isLoopbackAddress } from './control';
+import { CheckFailure, createFailures, DATE_FIELDS, isJsonObject, JsonObject, serverInstant, STORED_REQUEST_FIELDS, updateFailures, utcText } from './checks';
 import { SANDBOX_DEFAULT_ORG_ID, SANDBOX_ORGS, SandboxAccess } from './credentials';
 import { FaultSwitches, parseFaults, SandboxFaults } from './faults';
 import { accessDenied, gatewayErrorPage, Reply, SANDBOX_ERROR_CODES as CODES, seriesAnswer, v2Error } from './responses';
@@ -30,6 +29,18 @@ export interface SandboxOptions {
   /** The id of the default org (the one `sandbox.user` belongs to); 100458 by default. */
   orgId?: number;
   faults?: SandboxFaults;
+  /**
+   * What an update does with a request field it does not carry (the docs do
+   * not say): `replace` (the default) resets it, like a full replace; `merge`
+   * keeps the stored value.
+   */
+  updateMode?: 'replace' | 'merge';
+  /**
+   * The custom property keys the org has set up: others are dropped from
+   * `customPropertyMap`, so answers carry fewer keys than were sent, as the
+   * docs' example does. Default `["standard_terms_and_conditions"]`; `all` keeps every key.
+   */
+  customPropertyKeys?: readonly string[] | 'all';
 }
 
 /** One API request as the sandbox saw it (control requests are not logged). */
@@ -67,18 +78,14 @@ export interface Sandbox {
   requests(): SandboxRequest[];
 }
 
-export const CONTROL_PATH = '/__sandbox';
 const DEFAULT_TOKEN_TTL_SECONDS = 300;
 const MAX_BODY_BYTES = 1_000_000;
 /** The request log keeps this many entries, so a long-running sandbox does not grow without bound. */
 export const MAX_LOGGED_REQUESTS = 10_000;
 const SERIES_ID_PATH = new RegExp(`^${SERIES_PATH}/(\\d+)$`);
 
-type JsonObject = Record<string, unknown>;
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** The custom property key the docs' response example keeps of the three it was sent. */
+export const DEFAULT_CUSTOM_PROPERTY_KEYS: readonly string[] = ['standard_terms_and_conditions'];
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -117,46 +124,21 @@ function invalidInput(message: string): Reply {
   return v2Error(400, [{ code: CODES.invalidInput, message }]);
 }
 
-/** The JSON path of a diagnostic, e.g. `CouponSeriesV2.discountType`, for error messages. */
-function diagnosticPath(text: string, diagnostic: Diagnostic): string {
-  const lines = text.split('\n');
-  let offset = diagnostic.range.start.character;
-  for (let line = 0; line < diagnostic.range.start.line && line < lines.length; line++) offset += lines[line].length + 1;
-  return getLocation(text, offset).path.join('.');
-}
-
-/** The body's error-severity diagnostics from the project's validator, as v2 errors. */
-function validationErrors(body: unknown): Reply | undefined {
-  const text = JSON.stringify(body, null, 2);
-  const errors = validateCouponSeries(text).filter((diagnostic) => diagnostic.severity === 1);
-  if (errors.length === 0) return undefined;
-  return v2Error(
-    400,
-    errors.map((diagnostic) => {
-      const path = diagnosticPath(text, diagnostic);
-      return { code: CODES.invalidInput, message: `${path ? `${path}: ` : ''}${diagnostic.message}${diagnostic.code ? ` [${diagnostic.code}]` : ''}` };
-    }),
-  );
-}
-
-/** Request fields as stored: without server-assigned ids, dates rewritten to UTC `Z` like the real API. */
-function storedFields(series: JsonObject): JsonObject {
-  const fields: JsonObject = {};
-  for (const [name, value] of Object.entries(series)) {
-    if (SERVER_ASSIGNED_FIELDS.includes(name)) continue;
-    fields[name] = DATE_TIME_FIELDS.includes(name) && typeof value === 'string' ? formatUtc(value, 'Z') ?? value : value;
-  }
-  return fields;
+/** The refusals as one v2 error answer: a 403 "mandatory field missing" when there is one, else a 400 listing each. */
+function refusal(failures: readonly CheckFailure[]): Reply {
+  const forbidden = failures.find((failure) => failure.status === 403);
+  if (forbidden) return v2Error(403, [{ code: CODES.mandatoryFieldMissing, message: forbidden.message }]);
+  return v2Error(400, failures.map((failure) => ({ code: CODES.invalidInput, message: failure.message })));
 }
 
 function nowUtc(): string {
-  return formatUtc(new Date().toISOString(), 'Z') ?? new Date().toISOString();
+  return utcText(Date.now());
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const store = await SeriesStore.open(options.dataFile);
-  // The validator compiles its schema on first use; do it now, not inside the first request's time.
-  validateCouponSeries('{}');
+  const updateMode = options.updateMode ?? 'replace';
+  const customPropertyKeys = options.customPropertyKeys ?? DEFAULT_CUSTOM_PROPERTY_KEYS;
   const orgs = SANDBOX_ORGS.map((org) => (org.orgId === SANDBOX_DEFAULT_ORG_ID && options.orgId !== undefined ? { ...org, orgId: options.orgId } : org));
   const auth = new SandboxAuth(options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, orgs);
   const faults = new FaultSwitches(options.faults);
@@ -165,7 +147,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const state = (): SandboxState => ({ seriesCount: store.count, requestCount, faults: faults.current() });
 
-  /** Parses and validates a create/update body: the series object, or the error reply. */
+  /** Parses a create/update body: the series object, or the error reply. */
   function seriesFromBody(bodyText: string): { series: JsonObject } | { reply: Reply } {
     let body: unknown;
     try {
@@ -173,10 +155,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } catch (error) {
       return { reply: invalidInput(`The request body is not valid JSON: ${(error as Error).message}`) };
     }
-    const invalid = validationErrors(body);
-    if (invalid) return { reply: invalid };
     const series = isJsonObject(body) ? body[SERIES_KEY] : undefined;
     return isJsonObject(series) ? { series } : { reply: invalidInput(`The body must be {"${SERIES_KEY}": {...}}.`) };
+  }
+
+  /** The request fields the server keeps: known request fields only, dates in UTC `Z`, custom properties the org knows. */
+  function storedFields(series: JsonObject): JsonObject {
+    const fields: JsonObject = {};
+    for (const [name, value] of Object.entries(series)) {
+      if (!STORED_REQUEST_FIELDS.has(name)) continue;
+      if (DATE_FIELDS.includes(name) && typeof value === 'string') {
+        const instant = serverInstant(value);
+        fields[name] = instant === undefined ? value : utcText(instant);
+      } else if (name === 'customPropertyMap' && isJsonObject(value) && customPropertyKeys !== 'all') {
+        fields[name] = Object.fromEntries(Object.entries(value).filter(([key]) => customPropertyKeys.includes(key)));
+      } else {
+        fields[name] = value;
+      }
+    }
+    return fields;
   }
 
   function unknownSeries(ids: readonly (number | string)[]): Reply {
@@ -186,15 +183,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function create(caller: Principal, bodyText: string): Promise<Reply> {
     const parsed = seriesFromBody(bodyText);
     if ('reply' in parsed) return parsed.reply;
-    const { series } = parsed;
-    if (series.id !== undefined) {
-      return invalidInput(`A new series gets its id from the server, but the body has "id": ${JSON.stringify(series.id)}. To change that series, PUT ${SERIES_PATH}/${String(series.id)}.`);
-    }
+    const failures = createFailures(parsed.series);
+    if (failures.length > 0) return refusal(failures);
     const now = nowUtc();
     const stored = await store.add({
       seriesCode: randomBytes(10).toString('hex').toUpperCase(),
       orgId: caller.orgId,
-      fields: storedFields(series),
+      fields: storedFields(parsed.series),
       createdOn: now,
       lastModifiedOn: now,
       numIssued: 0,
@@ -209,17 +204,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const parsed = seriesFromBody(bodyText);
     if ('reply' in parsed) return parsed.reply;
     const { series } = parsed;
-    if (series.id !== undefined && series.id !== id) {
-      return invalidInput(`The body's "id" (${JSON.stringify(series.id)}) differs from the id in the path (${id}).`);
-    }
-    if (series.seriesCode !== undefined && series.seriesCode !== stored.seriesCode) {
-      return invalidInput(`"seriesCode" ${JSON.stringify(series.seriesCode)} is not the code of series ${id} (${stored.seriesCode}).`);
-    }
+    const failures = updateFailures(series);
+    if (failures.length > 0) return refusal(failures);
+    // FACTS.md: "maxCreate on update must be greater than the number already issued".
     const maxCreate = series.maxCreate;
     if (typeof maxCreate === 'number' && maxCreate !== -1 && maxCreate <= stored.numIssued) {
       return invalidInput(`"maxCreate" (${maxCreate}) must be greater than the number of coupons already issued (${stored.numIssued}).`);
     }
-    const updated: StoredSeries = { ...stored, fields: storedFields(series), lastModifiedOn: nowUtc() };
+    const sent = storedFields(series);
+    const fields = updateMode === 'merge' ? { ...stored.fields, ...sent } : sent;
+    const updated: StoredSeries = { ...stored, fields, lastModifiedOn: nowUtc() };
     await store.replace(updated);
     return { status: 200, body: seriesAnswer(updated) };
   }
@@ -278,8 +272,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   async function control(request: IncomingMessage, url: URL): Promise<Reply> {
-    if (!isLoopbackHost(request.socket.remoteAddress ?? '')) {
-      return v2Error(403, [{ code: CODES.accessDenied, message: 'The sandbox control endpoints answer loopback clients only.' }]);
+    if (!isLoopbackAddress(request.socket.remoteAddress)) {
+      return v2Error(403, [{ code: CODES.accessDenied, message: 'The sandbox control endpoints answer clients on this machine only.' }]);
+    }
+    if (!hasControlHeader(request.headers)) {
+      return v2Error(403, [{ code: CODES.accessDenied, message: `The sandbox control endpoints need the header ${CONTROL_HEADER} (see controlHeaders() in core/src/sandbox).` }]);
     }
     if (url.pathname === `${CONTROL_PATH}/state` && request.method === 'GET') return { status: 200, body: state() };
     if (url.pathname === `${CONTROL_PATH}/requests` && request.method === 'GET') return { status: 200, body: requestLog };
@@ -294,6 +291,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return v2Error(404, [
       { code: CODES.noSuchEndpoint, message: `No control endpoint ${request.method} ${url.pathname} (there are GET ${CONTROL_PATH}/state, GET ${CONTROL_PATH}/requests and POST ${CONTROL_PATH}/faults).` },
     ]);
+  }
+
+  /** Counts and logs an API request (answered later when `status` is null). */
+  function log(request: IncomingMessage, url: URL, principal: Principal | undefined, status: number | null): SandboxRequest {
+    requestCount++;
+    const now = Date.now();
+    const entry: SandboxRequest = {
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      ...(principal ? { orgId: principal.orgId } : {}),
+      status,
+      receivedAt: now,
+      answeredAt: status === null ? 0 : now,
+    };
+    requestLog.push(entry);
+    if (requestLog.length > MAX_LOGGED_REQUESTS) requestLog.splice(0, requestLog.length - MAX_LOGGED_REQUESTS);
+    return entry;
   }
 
   /** An API request's answer, or null when a fault drops the connection instead. */
@@ -322,23 +337,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://sandbox');
-    if (url.pathname.startsWith(`${CONTROL_PATH}/`)) {
+    const isControl = url.pathname.startsWith(`${CONTROL_PATH}/`);
+    // Neither a page on a rebound DNS name nor a page of another origin; and no CORS preflight is ever granted.
+    const foreign = foreignRequestProblem(request.headers);
+    if (foreign || request.method === 'OPTIONS') {
+      const reply = foreign ? v2Error(403, [{ code: CODES.accessDenied, message: foreign }]) : v2Error(405, [{ code: CODES.noSuchEndpoint, message: 'OPTIONS is not supported: the sandbox allows no cross-origin requests.' }]);
+      if (!isControl) log(request, url, undefined, reply.status);
+      send(response, reply);
+      return;
+    }
+    if (isControl) {
       send(response, await control(request, url));
       return;
     }
-    requestCount++;
     const principal = auth.check(request.headers);
-    const entry: SandboxRequest = {
-      method: request.method ?? 'GET',
-      path: url.pathname,
-      query: url.search.replace(/^\?/, ''),
-      ...(principal ? { orgId: principal.orgId } : {}),
-      status: null,
-      receivedAt: Date.now(),
-      answeredAt: 0,
-    };
-    requestLog.push(entry);
-    if (requestLog.length > MAX_LOGGED_REQUESTS) requestLog.splice(0, requestLog.length - MAX_LOGGED_REQUESTS);
+    const entry = log(request, url, principal, null);
     let reply: Reply | null;
     try {
       reply = await answer(request, url, principal);
