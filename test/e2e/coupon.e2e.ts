@@ -532,10 +532,13 @@ test('6. credentials for a user environment: set through the command, never in s
     const settingsBefore = fs.readFileSync(workspaceSettingsFile, 'utf8');
     await waitFor(async () => {
       await runCommand(p, 'Coupon Series: Select Environment');
+      // The environments replace the palette's rows: wait for them, then look for the new one.
+      const rows = p.locator('.quick-input-widget .monaco-list-row', { hasText: 'Local sandbox' });
+      await rows.first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
       const listed = await p.locator('.quick-input-widget .monaco-list-row', { hasText: 'Team sandbox' }).count();
       await p.keyboard.press('Escape');
       return listed > 0;
-    }, { message: 'the workbench did not pick up the new environment' });
+    }, { timeout: 40_000, message: 'the workbench did not pick up the new environment' });
     await selectEnvironment(p, 'Team sandbox');
     assert.equal(fs.readFileSync(workspaceSettingsFile, 'utf8'), settingsBefore, 'choosing an environment writes no settings file');
     await clearNotifications(p);
