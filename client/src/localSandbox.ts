@@ -3,8 +3,8 @@
  * answers on the port (a `coupon sandbox` in a terminal, a test), started inside
  * the extension host otherwise, with its data kept in the extension's storage.
  */
+import * as http from 'http';
 import * as path from 'node:path';
-import { request } from 'undici';
 import * as vscode from 'vscode';
 import { CONTROL_PATH, Sandbox, startSandbox } from '../../core/src/sandbox';
 
@@ -17,14 +17,15 @@ export class LocalSandboxHost implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  private async answers(port: number): Promise<boolean> {
-    try {
-      const response = await request(`http://127.0.0.1:${port}${CONTROL_PATH}/state`, { signal: AbortSignal.timeout(1000) });
-      await response.body.text();
-      return response.statusCode === 200;
-    } catch {
-      return false;
-    }
+  /** True when a sandbox answers on the port (loopback: VS Code's proxy support leaves it direct). */
+  private answers(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const probe = http.get(`http://127.0.0.1:${port}${CONTROL_PATH}/state`, { signal: AbortSignal.timeout(1000) }, (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      });
+      probe.on('error', () => resolve(false));
+    });
   }
 
   /** The sandbox's URL, starting it if nothing answers on the port. */
