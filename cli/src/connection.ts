@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { basicAuthorization, checkBaseUrl, credentialsFor, SecretScrubber } from '../../core/src/api';
+import { formatBytes, MAX_RESPONSE_BYTES } from '../../core/src/api/transport';
 import { Connection, openConnection } from '../../core/src/engine';
 import {
   allEnvironments,
@@ -45,7 +46,7 @@ export const CONNECTION_HELP: readonly string[] = [
   '  oauth: CAPILLARY_CLIENT_KEY and CAPILLARY_CLIENT_SECRET',
   `With --env "${LOCAL_SANDBOX_NAME}" the sandbox's demo credentials are used when none are set.`,
   'Proxies: HTTPS_PROXY / HTTP_PROXY (http://[user:password@]host:port) and NO_PROXY; never for loopback hosts.',
-  'Extra CAs: NODE_EXTRA_CA_CERTS or --ca FILE. Answers larger than 4 MiB are refused.',
+  `Extra CAs: NODE_EXTRA_CA_CERTS or --ca FILE. Answers larger than ${formatBytes(MAX_RESPONSE_BYTES)} are refused.`,
 ];
 
 function variable(env: NodeJS.ProcessEnv, name: string): string | undefined {

@@ -56,7 +56,7 @@ export function adviceFor(error: unknown, host: string | undefined): EditorAdvic
           : { message, actions: ['Show Log'] };
       case 'proxy-auth':
         return {
-          message: `${message} VS Code answers a proxy's request for credentials (it asks you for them, or takes them from the http.proxy setting: http://user:password@host:port); check http.proxy and http.noProxy.`,
+          message: `${message} Check the proxy's user and password: those VS Code asked you for, or those in the http.proxy setting (http://user:password@host:port).`,
           actions: ['Open Settings', 'Show Log'],
           setting: 'http.proxy',
         };

@@ -80,8 +80,10 @@ export interface AuthProxy extends Listening {
   /** `http://user:password@127.0.0.1:PORT`. */
   urlWithCredentials: string;
   /** The header a correct client sends. */
-  expectedAuthorization: string;
+  readonly expectedAuthorization: string;
   requests: ProxiedRequest[];
+  /** Changes the credentials the proxy accepts (a password changed, for the 407 path). */
+  setCredentials(user: string, password: string): void;
 }
 
 export interface AuthProxyOptions {
@@ -100,7 +102,8 @@ export interface AuthProxyOptions {
  * request (http) with it. Records every request.
  */
 export async function startAuthProxy(options: AuthProxyOptions): Promise<AuthProxy> {
-  const expectedAuthorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  let expectedAuthorization = basic(options.user, options.password);
   const route = options.route ?? ((host: string, port: number) => ({ host, port }));
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<net.Socket>();
@@ -162,8 +165,13 @@ export async function startAuthProxy(options: AuthProxyOptions): Promise<AuthPro
     port,
     url: `http://127.0.0.1:${port}`,
     urlWithCredentials: `http://${encodeURIComponent(options.user)}:${encodeURIComponent(options.password)}@127.0.0.1:${port}`,
-    expectedAuthorization,
+    get expectedAuthorization() {
+      return expectedAuthorization;
+    },
     requests,
+    setCredentials(user, password) {
+      expectedAuthorization = basic(user, password);
+    },
     close,
   };
 }

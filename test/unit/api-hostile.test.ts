@@ -6,14 +6,17 @@
  * redirect locations).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { after, test } from 'node:test';
 
 import { CouponApiError } from '../../core/src/api/errors';
 import { checkBaseUrl, isLoopbackHost } from '../../core/src/api/hosts';
-import { MAX_RESPONSE_BYTES, HttpTransport } from '../../core/src/api/transport';
+import { formatBytes, HttpTransport, MAX_RESPONSE_BYTES } from '../../core/src/api/transport';
 import { createDispatcher, createUndiciTransport } from '../../core/src/node/httpTransport';
 import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
 import { startEndlessServer, startSilentPeer } from '../support/network';
+import { REPO_ROOT } from '../support/testUtil';
 import { basicCredentials, collectLog, createTestClient, FAST_RETRY, oauthCredentials, rejectsWithKind, startScriptedServer } from './api-support';
 
 const MB = 1024 * 1024;
@@ -217,4 +220,11 @@ test('loopback is localhost, 127.0.0.0/8 and ::1 only: *.localhost is a name lik
   const refused = checkBaseUrl('http://anything.localhost:8080');
   assert.ok(!refused.ok && /Refusing plain HTTP to anything\.localhost:8080/.test(refused.problem));
   assert.ok(checkBaseUrl('http://127.0.0.2:8080').ok);
+});
+
+test('the cap the README documents is the one enforced', () => {
+  assert.equal(formatBytes(MAX_RESPONSE_BYTES), '4 MiB');
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  assert.match(readme, /an answer larger than\s+\*\*4 MiB\*\* is refused as it streams in/);
+  assert.deepEqual([formatBytes(512), formatBytes(2048), formatBytes(3 * 1024 * 1024)], ['512 bytes', '2 KiB', '3 MiB']);
 });

@@ -12,7 +12,7 @@ import type { HttpTransport } from '../../core/src/api/transport';
 import { createDispatcher, createUndiciTransport, proxyEnvironment, ProxyVariableError } from '../../core/src/node/httpTransport';
 import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
 import { Sandbox, startSandbox } from '../../core/src/sandbox';
-import { AuthProxy, makeSelfSignedCertificate, startAuthProxy, startHttpsFront } from '../support/network';
+import { AuthProxy, makeSelfSignedCertificate, startAuthProxy, startHttpsFront, startSilentPeer } from '../support/network';
 import { basicCredentials, createTestClient, FAST_RETRY, rejectsWithKind, sampleSeries } from './api-support';
 
 const PROXY_USER = 'proxy.user';
@@ -101,6 +101,24 @@ test('undici: a proxy answering 407 is "proxy authentication required", not retr
     assert.deepEqual(proxy.requests.slice(mark).map((request) => `${request.method} ${request.target} ${request.allowed}`), [`CONNECT ${FAR_HOST}:443 false`], 'one CONNECT: a GET is not retried after a 407');
   } finally {
     await dispatcher.destroy();
+  }
+});
+
+test('undici: a proxy that accepts and never answers CONNECT times out within about the timeout', async () => {
+  const silent = await startSilentPeer();
+  // undici's own timeouts far past the client's: only the client's can explain a prompt error.
+  const dispatcher = createDispatcher({ strictSSL: true, timeoutMs: 30_000, proxies: proxyEnvironment({ HTTPS_PROXY: `http://127.0.0.1:${silent.port}` }) });
+  try {
+    const client = createTestClient({ baseUrl: FAR_HOST, credentials: basicCredentials(), timeoutMs: 1_000, transport: createUndiciTransport(dispatcher), retry: { maxRetries: 0 } });
+    const started = performance.now();
+    const error = await rejectsWithKind(client.getSeries(1), 'timeout');
+    const ms = performance.now() - started;
+    assert.match(error.message, /^No answer from coupon-api\.test within 1 s \(timeout\)/);
+    assert.ok(ms < 3_000, `the error came after ${Math.round(ms)} ms`);
+    assert.equal(silent.connections(), 1);
+  } finally {
+    await dispatcher.destroy();
+    await silent.close();
   }
 });
 
