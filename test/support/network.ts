@@ -62,6 +62,19 @@ export function makeSelfSignedCertificate(names: readonly string[] = []): TestCe
   }
 }
 
+/** Passes a request on to an http server on `host:port` and its answer back (502 when it cannot be reached). */
+function forward(request: http.IncomingMessage, response: http.ServerResponse, to: { host: string; port: number; path: string; headers: http.OutgoingHttpHeaders }): void {
+  const upstream = http.request({ host: to.host, port: to.port, method: request.method, path: to.path, headers: to.headers }, (answer) => {
+    response.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(response);
+  });
+  upstream.on('error', () => {
+    response.writeHead(502);
+    response.end();
+  });
+  request.pipe(upstream);
+}
+
 // ---------------------------------------------------------------- the proxy
 
 export interface ProxiedRequest {
@@ -125,15 +138,7 @@ export async function startAuthProxy(options: AuthProxyOptions): Promise<AuthPro
     const headers = { ...request.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const upstream = http.request({ host: to.host, port: to.port, method: request.method, path: `${target.pathname}${target.search}`, headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    upstream.on('error', () => {
-      response.writeHead(502);
-      response.end();
-    });
-    request.pipe(upstream);
+    forward(request, response, { ...to, path: `${target.pathname}${target.search}`, headers });
   });
   server.on('connect', (request: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     const proxyAuthorization = request.headers['proxy-authorization'];
@@ -188,16 +193,7 @@ export async function startHttpsFront(certificate: TestCertificate, targetPort: 
   const requests: string[] = [];
   const server = https.createServer(certificate, (request, response) => {
     requests.push(`${request.method} ${request.url}`);
-    const headers = { ...request.headers, host: `127.0.0.1:${targetPort}` };
-    const upstream = http.request({ host: '127.0.0.1', port: targetPort, method: request.method, path: request.url, headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    upstream.on('error', () => {
-      response.writeHead(502);
-      response.end();
-    });
-    request.pipe(upstream);
+    forward(request, response, { host: '127.0.0.1', port: targetPort, path: request.url ?? '/', headers: { ...request.headers, host: `127.0.0.1:${targetPort}` } });
   });
   const close = closer(server, sockets);
   const port = await listen(server);

@@ -83,11 +83,16 @@ const MIN_SECRET_LENGTH = 4;
 /** Encoded forms shorter than this are not scrubbed on their own (a base64 fragment of 3 characters would shred text). */
 const MIN_FORM_LENGTH = 4;
 
-/** JSON string escaping (what a server quoting the request body puts in its answer), without the quotes. */
+/**
+ * JSON string escaping (what a server quoting the request body puts in its
+ * answer), without the quotes: as JSON.stringify does it, and as serialisers
+ * that also escape non-ASCII (`\u00e9`) and/or `/` (`\/`) do.
+ */
 function jsonEscaped(text: string): string[] {
   const standard = JSON.stringify(text).slice(1, -1);
   const asciiOnly = standard.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return [standard, asciiOnly, standard.replace(/\//g, '\\/')];
+  const slashEscaped = (escaped: string) => escaped.replace(/\//g, '\\/');
+  return [standard, asciiOnly, slashEscaped(standard), slashEscaped(asciiOnly)];
 }
 
 /** Percent-encoding as `encodeURIComponent` and as form bodies do it, upper- and lower-case hex. */
