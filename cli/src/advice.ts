@@ -33,6 +33,10 @@ function apiAdvice(error: CouponApiError, host: string | undefined): string | un
       return isUntrustedCertificate(error) ? 'If your network re-signs HTTPS, trust its CA with --ca FILE or NODE_EXTRA_CA_CERTS.' : undefined;
     case 'auth':
       return 'Check CAPILLARY_USERNAME / CAPILLARY_PASSWORD (basic) or CAPILLARY_CLIENT_KEY / CAPILLARY_CLIENT_SECRET (oauth).';
+    case 'proxy-auth':
+      return 'Give the proxy\'s user and password in HTTPS_PROXY (http://user:password@host:port), or set NO_PROXY for this host if it needs no proxy.';
+    case 'too-large':
+      return 'Check that the host is the coupon API\'s (--host, or the environment\'s host).';
     default:
       return undefined;
   }

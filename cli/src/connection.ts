@@ -2,14 +2,15 @@
  * Where API commands send and as whom: `--host URL --auth basic|oauth`, or
  * `--env NAME` from the workspace's `.vscode/settings.json` (the setting the
  * extension reads, plus the built-in "Local sandbox"). Secrets come only from
- * environment variables; proxies from the standard variables; extra CAs from
- * `--ca` and the `extraCaCertificates` setting. The connection itself is the
+ * environment variables; proxies from the standard variables (undici's
+ * `EnvHttpProxyAgent`; loopback never proxied); extra CAs from `--ca` and the
+ * `extraCaCertificates` setting. The connection itself is the
  * engine's (`openConnection`): this file only turns flags into its inputs.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Dispatcher } from 'undici';
 import { basicAuthorization, checkBaseUrl, credentialsFor, SecretScrubber } from '../../core/src/api';
+import { formatBytes, MAX_RESPONSE_BYTES } from '../../core/src/api/transport';
 import { Connection, openConnection } from '../../core/src/engine';
 import {
   allEnvironments,
@@ -22,7 +23,7 @@ import {
   parseSettings,
   SETTINGS_SECTION,
 } from '../../core/src/environments';
-import { createDispatcher, createUndiciTransport, proxyFromEnvironment } from '../../core/src/node/httpTransport';
+import { createDispatcher, createUndiciTransport, proxyEnvironment, ProxyEnvironment, ProxyVariableError } from '../../core/src/node/httpTransport';
 import { SANDBOX_PASSWORD, SANDBOX_USERNAME } from '../../core/src/sandbox';
 import { listOption, numberOption, OptionSpec, ParsedArgs, stringOption, UsageError, flag } from './args';
 import { CommandContext } from './command';
@@ -44,7 +45,8 @@ export const CONNECTION_HELP: readonly string[] = [
   '  basic: CAPILLARY_USERNAME and CAPILLARY_PASSWORD (the plain password; it is sent MD5-hashed)',
   '  oauth: CAPILLARY_CLIENT_KEY and CAPILLARY_CLIENT_SECRET',
   `With --env "${LOCAL_SANDBOX_NAME}" the sandbox's demo credentials are used when none are set.`,
-  'Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Extra CAs: NODE_EXTRA_CA_CERTS or --ca FILE.',
+  'Proxies: HTTPS_PROXY / HTTP_PROXY (http://[user:password@]host:port) and NO_PROXY; never for loopback hosts.',
+  `Extra CAs: NODE_EXTRA_CA_CERTS or --ca FILE. Answers larger than ${formatBytes(MAX_RESPONSE_BYTES)} are refused.`,
 ];
 
 function variable(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -131,6 +133,26 @@ function readCertificates(files: readonly string[], env: NodeJS.ProcessEnv, cwd:
   });
 }
 
+function readProxyEnvironment(env: NodeJS.ProcessEnv): ProxyEnvironment {
+  try {
+    return proxyEnvironment(env);
+  } catch (error) {
+    if (error instanceof ProxyVariableError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The proxies in use, for --verbose: user-info hidden. */
+function describeProxies(proxies: ProxyEnvironment): string {
+  const shown = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
+  const parts = [
+    ...(proxies.httpsProxy ? [`HTTPS_PROXY ${shown(proxies.httpsProxy)}`] : []),
+    ...(proxies.httpProxy ? [`HTTP_PROXY ${shown(proxies.httpProxy)}`] : []),
+  ];
+  if (parts.length === 0) return 'no proxy (HTTPS_PROXY and HTTP_PROXY are unset)';
+  return `proxies: ${parts.join(', ')}${proxies.noProxy ? `; NO_PROXY ${proxies.noProxy}` : ''}; loopback hosts are never proxied`;
+}
+
 export interface CliConnection {
   connection: Connection;
   /** The environment's name ("EU production") or the host. */
@@ -167,13 +189,22 @@ export async function connect(args: ParsedArgs, context: CommandContext): Promis
   }
   context.output.setFilter((text) => scrubber.scrub(text));
 
-  const baseUrl = checkBaseUrl(target.environment.host);
-  const proxyUrl = baseUrl.ok ? proxyFromEnvironment(env, baseUrl.url) : undefined;
-  const certificates = readCertificates([...listOption(args, 'ca'), ...target.caFiles], env, cwd);
-  let dispatcher: Dispatcher | undefined;
-  if (proxyUrl || certificates.length > 0) {
-    dispatcher = createDispatcher({ strictSSL: true, ...(proxyUrl ? { proxyUrl } : {}), ...(certificates.length > 0 ? { extraCaCertificates: certificates } : {}) });
+  const proxies = readProxyEnvironment(env);
+  // A proxy's password is a secret like the others (undici sends it as Proxy-Authorization).
+  for (const proxy of [proxies.httpProxy, proxies.httpsProxy]) {
+    const password = proxy ? new URL(proxy).password : '';
+    if (password) {
+      scrubber.add(password);
+      scrubber.add(decodeURIComponent(password));
+    }
   }
+  const certificates = readCertificates([...listOption(args, 'ca'), ...target.caFiles], env, cwd);
+  const dispatcher = createDispatcher({
+    strictSSL: true,
+    timeoutMs: timeoutSeconds * 1000,
+    proxies,
+    ...(certificates.length > 0 ? { extraCaCertificates: certificates } : {}),
+  });
   const verbose = flag(args, 'verbose');
   // The user's username / client key from the variables override the environment's.
   const environment: Environment = credentials.kind === 'basic' ? { ...target.environment, username: credentials.username } : { ...target.environment, clientKey: credentials.clientKey };
@@ -183,12 +214,13 @@ export async function connect(args: ParsedArgs, context: CommandContext): Promis
     timeoutMs: timeoutSeconds * 1000,
     ...(verbose ? { log: (line: string) => context.output.err(`coupon: ${line}`) } : {}),
   });
-  if (verbose && proxyUrl) context.output.err(`coupon: via proxy ${proxyUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
+  if (verbose) context.output.err(`coupon: ${describeProxies(proxies)}`);
   return {
     connection,
     name: target.environment.name,
     async close() {
-      await dispatcher?.close();
+      // Nothing is in flight once a command is done; destroy also drops a connection attempt a timeout abandoned.
+      await dispatcher.destroy();
     },
   };
 }

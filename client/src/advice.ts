@@ -54,6 +54,14 @@ export function adviceFor(error: unknown, host: string | undefined): EditorAdvic
               setting: setting(SETTING_KEYS.extraCaCertificates),
             }
           : { message, actions: ['Show Log'] };
+      case 'proxy-auth':
+        return {
+          message: `${message} Check the proxy's user and password: those VS Code asked you for, or those in the http.proxy setting (http://user:password@host:port).`,
+          actions: ['Open Settings', 'Show Log'],
+          setting: 'http.proxy',
+        };
+      case 'too-large':
+        return { message: `${message} Check the environment's host in the ${setting(SETTING_KEYS.environments)} setting.`, actions: ['Open Settings', 'Show Log'], setting: setting(SETTING_KEYS.environments) };
       default:
         return { message, actions: ['Show Log'] };
     }

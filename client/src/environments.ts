@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Credentials, md5Hex, parseBaseUrl, StoredToken, TokenStore } from '../../core/src/api';
+import { Credentials, md5Hex, StoredToken, TokenStore } from '../../core/src/api';
 import { Connection, CredentialSource, openConnection } from '../../core/src/engine';
 import {
   allEnvironments,
@@ -20,7 +20,7 @@ import {
   parseSettings,
   SETTINGS_SECTION,
 } from '../../core/src/environments';
-import { createDispatcher, createUndiciTransport, selectProxy } from '../../core/src/node/httpTransport';
+import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
 import { SANDBOX_PASSWORD } from '../../core/src/sandbox';
 import { LocalSandboxHost } from './localSandbox';
 
@@ -134,16 +134,14 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
 
   /**
    * The engine's connection to the environment (a `no-credentials` problem when
-   * none are stored). Proxy and CAs follow VS Code's `http.proxy`,
-   * `http.proxyStrictSSL`, `http.noProxy`, the standard variables and
+   * none are stored), over the networking VS Code gives extensions: its proxy
+   * resolution and authentication (`http.proxy`, `http.noProxy`, PAC, system
+   * proxies) and the system's certificates, plus any
    * `couponSeries.extraCaCertificates`. Starts the local sandbox when that is the target.
    */
   async connect(environment: Environment): Promise<Connection> {
     const settings = this.settings();
     if (this.isSandbox(environment)) await this.sandbox.ensureRunning(settings.sandboxPort);
-    const http = vscode.workspace.getConfiguration('http');
-    const configuredProxy = http.get<string>('proxy') || undefined;
-    const noProxy = http.get<string[]>('noProxy') ?? [];
     const extraCaCertificates = await Promise.all(
       settings.extraCaCertificates.map(async (file) => {
         try {
@@ -153,14 +151,9 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
         }
       }),
     );
-    const dispatcher = createDispatcher({
-      proxyUrl: selectProxy(parseBaseUrl(environment.host), { configuredProxy, noProxy, env: process.env }),
-      strictSSL: http.get<boolean>('proxyStrictSSL') ?? true,
-      extraCaCertificates,
-    });
     return openConnection(environment, {
       credentials: this,
-      transport: createUndiciTransport(dispatcher),
+      transport: createNodeHttpTransport({ extraCaCertificates }),
       timeoutMs: settings.requestTimeoutSeconds * 1000,
       tokenStore: this.tokens,
       log: (line, level) => (level === 'debug' ? this.log.debug(line) : this.log.info(line)),

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { basicAuthorization, MemoryTokenStore, md5Hex } from '../../core/src/api/auth';
 
 import { CouponApiError } from '../../core/src/api/errors';
-import { redactBodyText, redactHeaders, redactJson, redactUrl, SecretScrubber } from '../../core/src/api/redact';
+import { redactBodyText, redactHeaders, redactJson, redactLocation, redactUrl, SecretScrubber } from '../../core/src/api/redact';
 import { Sandbox, SANDBOX_CLIENT_SECRET, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
 import { basicCredentials, collectLog, createTestClient, FAST_RETRY, oauthCredentials, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
 
@@ -69,6 +69,50 @@ test('SecretScrubber removes every known secret occurrence and ignores ones unde
   assert.equal(scrubber.scrub('a s3cr3t-value b s3cr3t-value abc'), 'a *** b *** abc');
   scrubber.add('abcd');
   assert.equal(scrubber.scrub('abcd abc'), '*** abc');
+});
+
+test('SecretScrubber removes a secret in its JSON-escaped, URL-encoded, base64 and HTML forms, wherever it sits', () => {
+  const secret = 'k3y"\\/é&<>=+ ?';
+  const scrubber = new SecretScrubber();
+  scrubber.add(secret);
+  const once = JSON.stringify(secret).slice(1, -1);
+  const encodings: [name: string, text: string][] = [
+    ['JSON', JSON.stringify({ secret })],
+    ['JSON twice', JSON.stringify({ message: JSON.stringify({ secret }) })],
+    ['JSON with \\u escapes and \\/', once.replace('é', '\\u00e9').replace('/', '\\/')],
+    ['encodeURIComponent', `?s=${encodeURIComponent(secret)}&x=1`],
+    ['lower-case percent-encoding', encodeURIComponent(secret).toLowerCase()],
+    ['form body', new URLSearchParams({ user: 'u', secret }).toString()],
+    ['HTML', `<p>${secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</p>`],
+  ];
+  // base64 and base64url of the secret after 0 to 5 other bytes (every alignment), followed by more.
+  for (let prefix = 0; prefix < 6; prefix++) {
+    const bytes = Buffer.concat([Buffer.from('user:'.slice(0, prefix)), Buffer.from(secret), Buffer.from(':tail')]);
+    encodings.push([`base64 after ${prefix} bytes`, bytes.toString('base64')], [`base64url after ${prefix} bytes`, bytes.toString('base64url')]);
+  }
+  for (const [name, text] of encodings) {
+    const scrubbed = scrubber.scrub(text);
+    assert.ok(scrubbed.includes('***'), `${name}: nothing scrubbed in ${text}`);
+    // What is left cannot be decoded back into the secret.
+    for (const decode of [(t: string) => t, decodeURIComponent, (t: string) => Buffer.from(t, 'base64').toString('latin1')]) {
+      let decoded = '';
+      try {
+        decoded = decode(scrubbed);
+      } catch {
+        continue;
+      }
+      assert.ok(!decoded.includes('k3y"'), `${name}: ${scrubbed}`);
+    }
+  }
+  assert.equal(scrubber.scrub('an ordinary message, key 3, yes'), 'an ordinary message, key 3, yes');
+});
+
+test('redactLocation hides every query and fragment value and the user-info, and resolves relative locations', () => {
+  const base = new URL('https://eu.api.capillarytech.com/v2/coupon/series?ids=1');
+  assert.equal(redactLocation('https://sso.example.com/a?token=t0k&flag#frag', base), 'https://sso.example.com/a?token=***&***#***');
+  assert.equal(redactLocation('../login?code=xyz', base), 'https://eu.api.capillarytech.com/v2/login?code=***');
+  assert.equal(redactLocation('https://u:p4ss@h.example.com/', base), 'https://***:***@h.example.com/');
+  assert.equal(redactLocation('http://[bad', base), '(an unreadable location)');
 });
 
 test('no credential appears in any log line or error message, through successes, retries, refreshes and failures', async () => {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Environment } from '../environments';
 import { CouponApiError } from './errors';
+import { abortable } from './transport';
 
 export type Credentials =
   | { kind: 'basic'; username: string; passwordMd5: string }
@@ -76,21 +77,8 @@ export interface OAuthToken {
 /** Rejects with a `cancelled` error as soon as `signal` aborts, without cancelling `promise` itself. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  const cancelled = () => new CouponApiError('cancelled', 'The request was cancelled.');
-  if (signal.aborted) return Promise.reject(cancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+  return abortable(signal, promise).catch((error: unknown) => {
+    throw signal.aborted && error === signal.reason ? new CouponApiError('cancelled', 'The request was cancelled.') : error;
   });
 }
 

@@ -19,7 +19,7 @@ import {
 } from './errors';
 import { redactBodyText, redactHeaders, redactUrl, SecretScrubber } from './redact';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, retryDelayMs, sleep } from './retry';
-import type { HttpTransport } from './transport';
+import { HttpTransport, MAX_RESPONSE_BYTES } from './transport';
 import { endpointUrl, parseBaseUrl } from './url';
 
 export const SERIES_PATH = '/v2/coupon/series';
@@ -63,6 +63,8 @@ export interface CouponApiClientOptions {
   log?: (line: string, level: LogLevel) => void;
   attribution?: Attribution;
   retry?: Partial<RetryPolicy>;
+  /** The most of an answer that is read (`MAX_RESPONSE_BYTES` by default); past it, a `too-large` error. */
+  maxResponseBytes?: number;
 }
 
 export interface CouponApiClient {
@@ -111,6 +113,7 @@ function attributionHeaders(attribution: Attribution | undefined): Record<string
 export function createCouponApiClient(options: CouponApiClientOptions): CouponApiClient {
   const baseUrl = parseBaseUrl(options.baseUrl);
   const { credentials, timeoutMs, transport } = options;
+  const maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const environment = options.environmentName ?? baseUrl.host;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const scrubber = new SecretScrubber();
@@ -152,9 +155,10 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
     log(`--> ${call.method} ${redactUrl(url)}`);
     log(`    headers=${JSON.stringify(redactHeaders(headers))} body=${body === undefined ? 0 : new TextEncoder().encode(body).length} bytes`, 'debug');
     try {
-      const response = await transport({ method: call.method, url, headers, ...(body === undefined ? {} : { body }), signal });
+      const response = await transport({ method: call.method, url, headers, ...(body === undefined ? {} : { body }), signal, maxResponseBytes });
       log(`<-- ${response.status} ${call.method} ${redactUrl(url)} in ${elapsed()} ms`);
-      log(`    body=${redactBodyText(response.bodyText)}`, 'debug');
+      // Scrubbed before the excerpt is cut: half a secret would no longer be recognised.
+      log(`    body=${redactBodyText(scrub(response.bodyText))}`, 'debug');
       return response;
     } catch (error) {
       const failure = errorFromFailure(error, context, { cancelled: call.signal?.aborted ?? false, timedOut: timer.signal.aborted }, scrub);

@@ -3,6 +3,8 @@
  * message says what happened. What to do about it ("run Set Credentials",
  * "set CAPILLARY_PASSWORD") is each front end's to word, keyed by `kind`.
  */
+import { redactLocation } from './redact';
+import { formatBytes, ResponseTooLargeError } from './transport';
 
 export type CouponApiErrorKind =
   | 'validation'
@@ -19,6 +21,8 @@ export type CouponApiErrorKind =
   | 'timeout'
   | 'cancelled'
   | 'network'
+  | 'too-large'
+  | 'proxy-auth'
   | 'insecure-url';
 
 /** One entry of the API's `errors[]` (v2 `{status, code, message}`, OAuth `{code, message}`). */
@@ -140,15 +144,20 @@ function looksLikeHtml(answer: HttpAnswer): boolean {
 function describeNonJson(answer: HttpAnswer, scrub: Scrub): string | undefined {
   if (answer.bodyText.trim() !== '' && parseJson(answer.bodyText) !== undefined) return undefined;
   if (answer.bodyText.trim() === '') return `The server answered status ${answer.status} with an empty body instead of JSON.`;
-  const line = scrub(firstLine(answer.bodyText));
+  // Scrubbed before it is cut: a secret cut in two would no longer be recognised.
+  const line = firstLine(scrub(answer.bodyText));
   if (looksLikeHtml(answer)) {
     // A page's title ("502 Bad Gateway") says more than its first line ("<html>").
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(answer.bodyText)?.[1]?.replace(/\s+/g, ' ').trim();
-    const what = title ? `Its title: ${scrub(title)}` : `First line: ${line}`;
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(scrub(answer.bodyText))?.[1]?.replace(/\s+/g, ' ').trim();
+    const what = title ? `Its title: ${title}` : `First line: ${line}`;
     return `The server answered with an HTML page (status ${answer.status}) instead of JSON: a proxy or gateway error? ${what}`;
   }
   const contentType = headerValue(answer.headers, 'content-type') ?? 'none';
   return `The server answered with something that is not JSON (status ${answer.status}, content type ${contentType}). First line: ${line}`;
+}
+
+function proxyAuthMessage(environment: string): string {
+  return `Proxy authentication required (407): the proxy between this machine and ${environment} refused the request without valid proxy credentials.`;
 }
 
 function mayHaveBeenCreated(context: RequestContext): string {
@@ -174,6 +183,9 @@ export function errorFromAnswer(answer: HttpAnswer, context: RequestContext, scr
   // These statuses mean the same whatever the body is (a gateway may answer them in HTML).
   if (status === 401) {
     return new CouponApiError('auth', `Authentication failed (401) on ${env}: the credentials were refused.${saidBy(apiErrors, scrub)}`, details);
+  }
+  if (status === 407) {
+    return new CouponApiError('proxy-auth', proxyAuthMessage(env), details);
   }
   if (status === 403) {
     const accessGroup = apiErrors.some((entry) => Number(entry.code) === ACCESS_GROUP_DENIED_CODE);
@@ -201,7 +213,7 @@ export function errorFromAnswer(answer: HttpAnswer, context: RequestContext, scr
     const location = headerValue(answer.headers, 'location');
     return new CouponApiError(
       'bad-response',
-      `The server redirected the request (${status}${location ? ` to ${scrub(location)}` : ''}): set the environment's host to the API host itself.`,
+      `The server redirected the request (${status}${location ? ` to ${redactLocation(scrub(location), context.url)}` : ''}): set the environment's host to the API host itself.`,
       details,
     );
   }
@@ -236,7 +248,7 @@ export function unexpectedAnswer(answer: HttpAnswer, context: RequestContext, ex
       apiErrors,
     });
   }
-  const message = nonJson ?? `The server's answer (status ${answer.status}) is not ${expected}: First line: ${scrub(firstLine(answer.bodyText))}`;
+  const message = nonJson ?? `The server's answer (status ${answer.status}) is not ${expected}: First line: ${firstLine(scrub(answer.bodyText))}`;
   return new CouponApiError('bad-response', `${message}${mayHaveBeenCreated(context)}`, { status: answer.status });
 }
 
@@ -312,6 +324,20 @@ export function errorFromFailure(
   const seconds = Math.round(context.timeoutMs / 100) / 10;
   if (circumstances.cancelled) {
     return new CouponApiError('cancelled', `The request was cancelled.${mayHaveBeenCreated(context)}`, { cause: error });
+  }
+  if (error instanceof ResponseTooLargeError) {
+    return new CouponApiError(
+      'too-large',
+      `The server's answer is larger than ${formatBytes(error.limitBytes)}: not a coupon series answer (status ${error.status}, ${context.method} ${context.url.pathname}). Reading stopped there.${mayHaveBeenCreated(context)}`,
+      { status: error.status, cause: error },
+    );
+  }
+  // undici's answer when a proxy refuses to open a tunnel (CONNECT).
+  const proxyStatus = /\bProxy response \((\d{3})\)|Proxy Authentication Required \((407)\)/.exec(detail);
+  if (proxyStatus) {
+    const proxyCode = Number(proxyStatus[1] ?? proxyStatus[2]);
+    if (proxyCode === 407) return new CouponApiError('proxy-auth', proxyAuthMessage(context.environment), { status: 407, cause: error });
+    return new CouponApiError('network', `The proxy refused to connect to ${host} (it answered ${proxyCode} to CONNECT).`, { cause: error });
   }
   if (circumstances.timedOut || TIMEOUT_CODES.has(code)) {
     return new CouponApiError(

@@ -4,10 +4,14 @@
  */
 import { isIP } from 'node:net';
 
-/** True for `localhost`, 127.0.0.0/8 and ::1 (also IPv4-mapped), given as a URL hostname or a socket address. */
+/**
+ * True for `localhost`, 127.0.0.0/8 and ::1 (also IPv4-mapped), given as a URL
+ * hostname or a socket address. Nothing else: `*.localhost` names are looked up
+ * in DNS by Node, so they may point anywhere.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === 'localhost') return true;
   if (host === '::1') return true;
   const ipv4 = host.startsWith('::ffff:') ? host.slice('::ffff:'.length) : host;
   return isIP(ipv4) === 4 && ipv4.startsWith('127.');

@@ -6,5 +6,6 @@ export { checkBaseUrl, isLoopbackHost } from './hosts';
 export * from './redact';
 export { DEFAULT_RETRY_POLICY } from './retry';
 export type { RetryPolicy } from './retry';
+export { MAX_RESPONSE_BYTES, ResponseTooLargeError } from './transport';
 export type { HttpRequest, HttpResponse, HttpTransport } from './transport';
 export { parseBaseUrl } from './url';

@@ -24,11 +24,15 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 15_000,
 };
 
-/** Kinds of failure after which the request certainly or probably did not take effect and the server may recover. */
+/**
+ * Kinds of failure after which the request certainly or probably did not take
+ * effect and the server may recover. Never retried: what cannot succeed a second
+ * time (an answer too large, a proxy wanting credentials, a refusal).
+ */
 const RETRYABLE_KINDS = new Set<CouponApiError['kind']>(['connection-refused', 'network', 'rate-limited']);
 
 function isRetryable(error: CouponApiError): boolean {
-  return RETRYABLE_KINDS.has(error.kind) || error.status === 503;
+  return RETRYABLE_KINDS.has(error.kind) || (error.kind === 'server' && error.status === 503);
 }
 
 /** Milliseconds to wait before retry `retryIndex` (0-based), or undefined when it should not be retried. */
