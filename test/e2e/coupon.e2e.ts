@@ -41,6 +41,7 @@ import {
   REPO_ROOT,
   RESULTS_DIR,
   runCommand,
+  runCommandAndPick,
   screenshot,
   startCodeServer,
   triggerSuggest,
@@ -139,12 +140,7 @@ function deploymentsOf(name: string): Record<string, { id: number; seriesCode: s
 
 /** Picks an environment with "Coupon Series: Select Environment" as a person would. */
 async function selectEnvironment(p: Page, name: string): Promise<void> {
-  await runCommand(p, 'Coupon Series: Select Environment');
-  const input = p.locator('.quick-input-widget input').first();
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await p.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
-  await p.keyboard.press('Enter');
+  await runCommandAndPick(p, 'Coupon Series: Select Environment', name);
   await p.locator('.statusbar-item', { hasText: name }).first().waitFor({ state: 'visible' });
 }
 
@@ -623,12 +619,7 @@ test('8. Push to Environment… creates the series on a second (protected) org; 
     const before = hashOfFolder(vscodeFolder);
     await quickOpen(p, 'create-me.coupon.json');
     await clearNotifications(p);
-    await runCommand(p, 'Coupon Series: Push to Environment…');
-    const input = p.locator('.quick-input-widget input').first();
-    await input.waitFor({ state: 'visible' });
-    await input.fill('Sandbox org 2');
-    await p.locator('.quick-input-widget .monaco-list-row', { hasText: 'Sandbox org 2' }).first().waitFor({ state: 'visible' });
-    await p.keyboard.press('Enter');
+    await runCommandAndPick(p, 'Coupon Series: Push to Environment…', 'Sandbox org 2');
     // No credentials yet for this org: asked once, masked.
     const passwordBox = p.locator('.quick-input-widget input[type="password"]');
     await passwordBox.waitFor({ state: 'visible' });

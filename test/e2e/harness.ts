@@ -551,6 +551,16 @@ export async function runCommand(page: Page, title: string, opts: { timeout?: nu
   }
 }
 
+/** Runs a command that opens a quick pick (e.g. "Coupon Series: Push to Environment…") and picks the row labelled `label`. */
+export async function runCommandAndPick(page: Page, title: string, label: string): Promise<void> {
+  await runCommand(page, title);
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible' });
+  await input.fill(label);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
 const PROBLEMS_PANEL = '.part.panel .markers-panel';
 
 /** Opens (or focuses) the Problems panel and waits for it. */

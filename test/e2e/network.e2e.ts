@@ -25,7 +25,7 @@ import {
   quickOpen,
   readNotifications,
   REPO_ROOT,
-  runCommand,
+  runCommandAndPick,
   screenshot,
   startCodeServer,
   waitFor,
@@ -124,12 +124,7 @@ async function step(t: TestContext, name: string, body: (page: Page) => Promise<
 async function pushToProxied(p: Page): Promise<void> {
   await quickOpen(p, FILE);
   await clearNotifications(p);
-  await runCommand(p, 'Coupon Series: Push to Environment…');
-  const input = p.locator('.quick-input-widget input').first();
-  await input.waitFor({ state: 'visible' });
-  await input.fill(ENVIRONMENT);
-  await p.locator('.quick-input-widget .monaco-list-row', { hasText: ENVIRONMENT }).first().waitFor({ state: 'visible' });
-  await p.keyboard.press('Enter');
+  await runCommandAndPick(p, 'Coupon Series: Push to Environment…', ENVIRONMENT);
   const passwordBox = p.locator('.quick-input-widget input[type="password"]');
   const asked = await passwordBox.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
   if (asked) {
