@@ -21,6 +21,7 @@ import { Environment, REGIONAL_HOSTS, SETTINGS_SECTION, SETTING_KEYS } from '../
 import { isCouponDocument, LANGUAGE_ID } from '../../core/src/protocol';
 import { SANDBOX_PASSWORD, SANDBOX_USERNAME } from '../../core/src/sandbox';
 import { comparisonTexts } from '../../core/src/series';
+import { checkBaseUrl } from '../../core/src/api';
 import { AdviceAction, adviceFor } from './advice';
 import { CouponEnvironments } from './environments';
 
@@ -82,13 +83,8 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
       log.info(error.message);
       return;
     }
-    let hostname: string | undefined;
-    try {
-      hostname = environment ? new URL(/^[a-z]+:\/\//i.test(environment.host) ? environment.host : `https://${environment.host}`).hostname : undefined;
-    } catch {
-      hostname = undefined;
-    }
-    const advice = adviceFor(error, hostname);
+    const checked = environment && checkBaseUrl(environment.host);
+    const advice = adviceFor(error, checked?.ok ? checked.url.hostname : undefined);
     log.error(advice.message);
     void vscode.window.showErrorMessage(advice.message, ...advice.actions).then((pick?: AdviceAction) => {
       if (pick === 'Set Credentials') void vscode.commands.executeCommand(COMMANDS.setCredentials);
