@@ -160,13 +160,14 @@ function main() {
   if (left.length > 0) fail(`the packaged README still has relative links: ${left.join(', ')}`);
   writeFileSync(PACKAGED_README, readme.text);
   log(`${PACKAGED_README}: README.md with ${readme.images} images embedded (data: URIs) and ${readme.links} links to repository files as plain text`);
-  if (!manifest.repository) log('no "repository" in package.json: this project has no public repository, and says so to vsce (--allow-missing-repository)');
   log('vsce rewrites no links (--no-rewrite-relative-links): none is left, and its rule that images come over HTTPS is the Marketplace\'s; this script checked the images instead');
 
   const vsce = createRequire(import.meta.url).resolve('@vscode/vsce/vsce');
   const args = ['package', '--no-dependencies', '--readme-path', PACKAGED_README, '--no-rewrite-relative-links', '-o', VSIX];
-  if (!manifest.repository) args.splice(1, 0, '--allow-missing-repository');
-  const run = spawnSync(process.execPath, [vsce, ...args], { stdio: 'inherit' });
+  // No flag silences vsce's warning about the missing "repository" (this project has no public one):
+  // it is printed, and its question answered "y" here, so the package is made and the warning stays in the log.
+  if (!manifest.repository) log('no "repository" in package.json (this project has no public repository): vsce warns about it below; answering its question with "y"');
+  const run = spawnSync(process.execPath, [vsce, ...args], { stdio: ['pipe', 'inherit', 'inherit'], input: manifest.repository ? '' : 'y\n' });
   if (run.status !== 0) fail(`vsce ${args.join(' ')} failed (exit ${run.status ?? run.signal})`);
 
   const entries = zipEntries(VSIX);
