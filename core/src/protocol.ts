@@ -30,3 +30,30 @@ export function isCouponDocument(uri: string, languageId: string): boolean {
  * `npm run bench`. Any LSP client may pass them too; the server runs without.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+
+/** The files the workspace-wide check lists (any case, as the editor serves them). */
+export const COUPON_FILES_GLOB = '**/*.[cC][oO][uU][pP][oO][nN].[jJ][sS][oO][nN]';
+
+/** Setting: globs, relative to the workspace folder, of coupon files the workspace-wide check leaves out. */
+export const EXCLUDE_SETTING = 'couponSeries.exclude';
+
+/**
+ * Client → server: every coupon file of the workspace (the client's findFiles),
+ * replacing any earlier list. Later changes on disk come as the standard
+ * `workspace/didChangeWatchedFiles`.
+ */
+export const WORKSPACE_FILES_NOTIFICATION = 'couponSeries/workspaceFiles';
+export interface WorkspaceFilesParams {
+  uris: string[];
+}
+
+/**
+ * Server → client: the text of a workspace file the server cannot read itself
+ * (in the browser it has no file system); null when the file does not exist, an
+ * error when it is larger than `maxBytes`.
+ */
+export const READ_FILE_REQUEST = 'couponSeries/readFile';
+export interface ReadFileParams {
+  uri: string;
+  maxBytes: number;
+}

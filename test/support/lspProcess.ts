@@ -23,7 +23,11 @@ export interface LspSession {
   /** Sends a change (full text, or incremental events) and returns the new version. */
   change(uri: string, changes: string | TextDocumentContentChangeEvent[]): number;
   close(uri: string): void;
+  /** Resolves when every notification sent so far has been written to the server's input. */
+  written(): Promise<void>;
   diagnostics(uri: string, version?: number, timeoutMs?: number): Promise<Diagnostic[]>;
+  /** How many publishDiagnostics the server has sent for this URI so far. */
+  publishCount(uri: string): number;
   request<R>(method: string, params: unknown): Promise<R>;
   stop(): Promise<void>;
 }
@@ -41,9 +45,12 @@ export async function startLanguageServer(options: ServerProcessOptions = {}): P
   const versions = new Map<string, number>();
   const latest = new Map<string, PublishDiagnosticsParams>();
   const waiters = new Map<string, DiagnosticsWaiter[]>();
+  const publishCounts = new Map<string, number>();
+  let lastWrite: Promise<void> = Promise.resolve();
 
   connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
     latest.set(params.uri, params);
+    publishCounts.set(params.uri, (publishCounts.get(params.uri) ?? 0) + 1);
     const remaining: DiagnosticsWaiter[] = [];
     for (const waiter of waiters.get(params.uri) ?? []) {
       if ((params.version ?? 0) >= waiter.version) waiter.resolve(params.diagnostics);
@@ -82,12 +89,13 @@ export async function startLanguageServer(options: ServerProcessOptions = {}): P
       const version = (versions.get(uri) ?? 0) + 1;
       versions.set(uri, version);
       const contentChanges = typeof changes === 'string' ? [{ text: changes }] : changes;
-      void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+      lastWrite = connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
       return version;
     },
     close(uri) {
       void connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     },
+    written: () => lastWrite,
     diagnostics(uri, version = versions.get(uri) ?? 1, timeoutMs = 20_000) {
       const current = latest.get(uri);
       if (current && (current.version ?? 0) >= version) return Promise.resolve(current.diagnostics);
@@ -98,6 +106,7 @@ export async function startLanguageServer(options: ServerProcessOptions = {}): P
         waiters.set(uri, list);
       });
     },
+    publishCount: (uri) => publishCounts.get(uri) ?? 0,
     request<R>(method: string, params: unknown) {
       return connection.sendRequest(method, params) as Promise<R>;
     },
