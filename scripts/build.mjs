@@ -1,4 +1,6 @@
-// Bundles the extension, the language server and the command-line tool into dist/.
+// Bundles the extension, the language server and the command-line tool into dist/,
+// and the web build (vscode.dev, github.dev) into dist/browser/: the extension as
+// CommonJS for the web extension host, the server as a worker script.
 // `--watch` rebuilds on change; `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
 
@@ -18,10 +20,15 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+// The web build must not pull in Node: platform 'browser' makes any Node built-in a build error.
+const browser = { ...common, platform: 'browser', target: 'es2022', mainFields: ['browser', 'module', 'main'] };
+
 const builds = [
   { ...common, entryPoints: { extension: 'client/src/node/extensionMain.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { server: 'server/src/node/serverMain.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'cli/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...browser, entryPoints: { extension: 'client/src/browser/extensionMain.ts' }, outdir: 'dist/browser', format: 'cjs', external: ['vscode'] },
+  { ...browser, entryPoints: { server: 'server/src/browser/serverMain.ts' }, outdir: 'dist/browser', format: 'iife' },
 ];
 
 if (watch) {

@@ -47,6 +47,9 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   let canPullConfiguration = false;
   let canRegisterConfiguration = false;
   let hearsFolderChanges = false;
+  /** The workspace is checked once the exclusions are known, so an excluded file never flashes up. */
+  let excludesKnown!: () => void;
+  const excludesReady = new Promise<void>((resolve) => (excludesKnown = resolve));
 
   const served = (uri: string): TextDocument | undefined => {
     const document = documents.get(uri);
@@ -154,6 +157,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
       });
     }
     await pullExcludes();
+    excludesKnown();
     reconcileWorkspace();
   });
 
@@ -162,12 +166,14 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     reconcileWorkspace();
   });
 
-  connection.onNotification(WORKSPACE_FILES_NOTIFICATION, (params: WorkspaceFilesParams) => {
+  connection.onNotification(WORKSPACE_FILES_NOTIFICATION, async (params: WorkspaceFilesParams) => {
     workspace.replace(Array.isArray(params?.uris) ? params.uris.filter((uri) => typeof uri === 'string') : []);
+    await excludesReady;
     reconcileWorkspace();
   });
 
-  connection.onDidChangeWatchedFiles(({ changes }) => {
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    await excludesReady;
     const changed: string[] = [];
     for (const { uri, type } of changes) {
       if (type === FileChangeType.Deleted) {

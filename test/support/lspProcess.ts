@@ -28,18 +28,24 @@ export interface LspSession {
   diagnostics(uri: string, version?: number, timeoutMs?: number): Promise<Diagnostic[]>;
   /** How many publishDiagnostics the server has sent for this URI so far. */
   publishCount(uri: string): number;
+  /** Calls `listener` with every publishDiagnostics from now on. */
+  onPublish(listener: (params: PublishDiagnosticsParams) => void): void;
   request<R>(method: string, params: unknown): Promise<R>;
   stop(): Promise<void>;
 }
 
 export interface ServerProcessOptions {
   initializationOptions?: unknown;
+  /** Workspace folder URIs (initialize's workspaceFolders). */
+  workspaceFolders?: string[];
+  /** Answers to workspace/configuration, by section (and scope URI); the client then declares configuration support. */
+  configuration?: (section: string, scopeUri?: string) => unknown;
   /** Node flags; by default the ones the extension starts the server with. */
   nodeFlags?: readonly string[];
 }
 
 export async function startLanguageServer(options: ServerProcessOptions = {}): Promise<LspSession> {
-  const { initializationOptions, nodeFlags = SERVER_NODE_FLAGS } = options;
+  const { initializationOptions, nodeFlags = SERVER_NODE_FLAGS, workspaceFolders, configuration } = options;
   const child = spawn(process.execPath, [...nodeFlags, SERVER_MODULE, '--stdio'], { stdio: 'pipe' });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const versions = new Map<string, number>();
@@ -47,10 +53,12 @@ export async function startLanguageServer(options: ServerProcessOptions = {}): P
   const waiters = new Map<string, DiagnosticsWaiter[]>();
   const publishCounts = new Map<string, number>();
   let lastWrite: Promise<void> = Promise.resolve();
+  const publishListeners: ((params: PublishDiagnosticsParams) => void)[] = [];
 
   connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
     latest.set(params.uri, params);
     publishCounts.set(params.uri, (publishCounts.get(params.uri) ?? 0) + 1);
+    for (const listener of publishListeners) listener(params);
     const remaining: DiagnosticsWaiter[] = [];
     for (const waiter of waiters.get(params.uri) ?? []) {
       if ((params.version ?? 0) >= waiter.version) waiter.resolve(params.diagnostics);
@@ -59,7 +67,9 @@ export async function startLanguageServer(options: ServerProcessOptions = {}): P
     waiters.set(params.uri, remaining);
   });
   connection.onNotification('window/logMessage', () => undefined);
-  connection.onRequest('workspace/configuration', () => []);
+  connection.onRequest('workspace/configuration', (params: { items: { section?: string; scopeUri?: string }[] }) =>
+    params.items.map((item) => (configuration && item.section ? (configuration(item.section, item.scopeUri) ?? null) : null)),
+  );
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.listen();
@@ -67,7 +77,9 @@ export async function startLanguageServer(options: ServerProcessOptions = {}): P
   await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: null,
+    workspaceFolders: workspaceFolders?.map((uri) => ({ uri, name: path.basename(uri) })) ?? null,
     capabilities: {
+      workspace: { configuration: configuration !== undefined, workspaceFolders: workspaceFolders !== undefined, didChangeConfiguration: { dynamicRegistration: true } },
       textDocument: {
         completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
         hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -107,6 +119,7 @@ export async function startLanguageServer(options: ServerProcessOptions = {}): P
       });
     },
     publishCount: (uri) => publishCounts.get(uri) ?? 0,
+    onPublish: (listener) => void publishListeners.push(listener),
     request<R>(method: string, params: unknown) {
       return connection.sendRequest(method, params) as Promise<R>;
     },
