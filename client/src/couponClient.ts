@@ -6,11 +6,9 @@
  */
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
-import { COUPON_FILES_GLOB, CouponServerInitializationOptions, FILE_SUFFIX, LANGUAGE_ID } from '../../core/src/protocol';
+import { COUPON_FILES_GLOB, CouponServerInitializationOptions, FILE_SUFFIX, LANGUAGE_CLIENT_ID, LANGUAGE_ID } from '../../core/src/protocol';
 import { WorkspaceCouponFiles } from './workspaceFiles';
 
-/** Client ids are the settings prefix: `couponSeries.trace.server` sets the LSP trace. */
-export const CLIENT_ID = 'couponSeries';
 export const CLIENT_NAME = 'Coupon Series Language Server';
 
 export type LanguageClientConstructor = (id: string, name: string, options: LanguageClientOptions) => BaseLanguageClient;
@@ -29,7 +27,7 @@ export async function startCouponClient(context: vscode.ExtensionContext, newLan
     // Files changed, created or deleted on disk reach the server as workspace/didChangeWatchedFiles.
     synchronize: { fileEvents: watcher },
   };
-  const client = newLanguageClient(CLIENT_ID, CLIENT_NAME, clientOptions);
+  const client = newLanguageClient(LANGUAGE_CLIENT_ID, CLIENT_NAME, clientOptions);
   const workspaceFiles = new WorkspaceCouponFiles(client);
   context.subscriptions.push(client, workspaceFiles);
   await client.start();

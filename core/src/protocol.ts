@@ -38,6 +38,16 @@ export const COUPON_FILES_GLOB = '**/*.[cC][oO][uU][pP][oO][nN].[jJ][sS][oO][nN]
 export const EXCLUDE_SETTING = 'couponSeries.exclude';
 
 /**
+ * The settings (under `couponSeries.`) the language client and server read:
+ * the exclusions, and the LSP trace, which vscode-languageclient reads by the
+ * client's id (`couponSeries`).
+ */
+export const LANGUAGE_SETTING_KEYS: readonly string[] = ['exclude', 'trace.server'];
+
+/** The language client's id: vscode-languageclient reads `<id>.trace.server`, so it must be the settings prefix. */
+export const LANGUAGE_CLIENT_ID = 'couponSeries';
+
+/**
  * Client → server: every coupon file of the workspace (the client's findFiles),
  * replacing any earlier list. Later changes on disk come as the standard
  * `workspace/didChangeWatchedFiles`.
