@@ -3,6 +3,26 @@
 // CommonJS for the web extension host, the server as a worker script.
 // `--watch` rebuilds on change; `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { precompiledModuleSource } = require('./validatorCode.cjs');
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+
+/** Swaps core/src/precompiledValidators.ts for the validators compiled from the schema (scripts/validatorCode.cjs). */
+const precompiledValidators = {
+  name: 'precompiled-validators',
+  setup(build) {
+    build.onLoad({ filter: /core[\\/]src[\\/]precompiledValidators\.ts$/ }, () => ({
+      contents: precompiledModuleSource(JSON.parse(readFileSync(path.join(root, 'schemas/coupon-series.schema.json'), 'utf8'))),
+      loader: 'js',
+      resolveDir: root,
+      watchFiles: [path.join(root, 'schemas/coupon-series.schema.json')],
+    }));
+  },
+};
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -18,6 +38,7 @@ const common = {
   // jsonc-parser and the JSON language service ship UMD builds that esbuild cannot
   // follow; their ESM builds bundle cleanly.
   mainFields: ['module', 'main'],
+  plugins: [precompiledValidators],
 };
 
 // The web build must not pull in Node: platform 'browser' makes any Node built-in a build error.

@@ -7,7 +7,8 @@
  * Rules never throw on odd input: a value of the wrong type is the schema's
  * `wrong-type` diagnostic, so a rule silently skips it.
  */
-import Ajv, { ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { compileValidator } from './compiledValidators';
 import { parseTree, findNodeAtLocation, Node as JsoncNode } from 'jsonc-parser';
 import { ASTNode, Diagnostic, ObjectASTNode, StringASTNode } from 'vscode-json-languageservice';
 import { DiagnosticCode } from './codes';
@@ -101,7 +102,6 @@ function spanInString(offsets: number[] | undefined, node: StringASTNode, from: 
   return { offset: offsets[from], length: offsets[to] - offsets[from] };
 }
 
-let ajv: Ajv | undefined;
 const embeddedValidators = new Map<string, ValidateFunction | undefined>();
 
 /** The field's `x-embeddedJson` schema compiled with ajv, once, on first use. */
@@ -110,9 +110,7 @@ function embeddedValidator(name: string): ValidateFunction | undefined {
     const embedded = fieldSchema(name)?.['x-embeddedJson'];
     let validate: ValidateFunction | undefined;
     try {
-      // strict: false lets the editor annotations (markdownDescription, examples, x-*) pass through.
-      ajv ??= new Ajv({ allErrors: true, strict: false });
-      validate = embedded ? ajv.compile(embedded) : undefined;
+      validate = embedded ? compileValidator(embedded) : undefined;
     } catch {
       validate = undefined;
     }

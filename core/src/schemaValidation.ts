@@ -3,7 +3,8 @@
  * the mapping of ajv's errors onto precise ranges, stable codes and messages
  * that say what to do.
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compileValidator } from './compiledValidators';
 import { ASTNode, Diagnostic } from 'vscode-json-languageservice';
 import { DiagnosticCode } from './codes';
 import { closestMatch, createDiagnostic, describeJsonType, listValues } from './diagnostics';
@@ -14,11 +15,7 @@ let compiled: ValidateFunction | undefined;
 
 /** The compiled validator; compiled on first use so start-up stays fast. */
 export function couponSeriesValidator(): ValidateFunction {
-  if (!compiled) {
-    // strict: false lets the editor annotations (markdownDescription, x-*) pass through.
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    compiled = ajv.compile(couponSeriesSchema);
-  }
+  compiled ??= compileValidator(couponSeriesSchema, true);
   return compiled;
 }
 

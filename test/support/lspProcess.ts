@@ -42,11 +42,17 @@ export interface ServerProcessOptions {
   configuration?: (section: string, scopeUri?: string) => unknown;
   /** Node flags; by default the ones the extension starts the server with. */
   nodeFlags?: readonly string[];
+  /** Another server's module (the benchmark runs VS Code's JSON server too); default dist/server.js. */
+  serverModule?: string;
+  /** Client capabilities merged over the defaults. */
+  capabilities?: Record<string, unknown>;
 }
 
 export async function startLanguageServer(options: ServerProcessOptions = {}): Promise<LspSession> {
-  const { initializationOptions, nodeFlags = SERVER_NODE_FLAGS, workspaceFolders, configuration } = options;
-  const child = spawn(process.execPath, [...nodeFlags, SERVER_MODULE, '--stdio'], { stdio: 'pipe' });
+  const { initializationOptions, nodeFlags = SERVER_NODE_FLAGS, workspaceFolders, configuration, serverModule = SERVER_MODULE } = options;
+  const child = spawn(process.execPath, [...nodeFlags, serverModule, '--stdio'], { stdio: 'pipe' });
+  // Drained, so a chatty server never blocks on a full pipe.
+  child.stderr.resume();
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const versions = new Map<string, number>();
   const latest = new Map<string, PublishDiagnosticsParams>();
@@ -85,6 +91,7 @@ export async function startLanguageServer(options: ServerProcessOptions = {}): P
         hover: { contentFormat: ['markdown', 'plaintext'] },
         publishDiagnostics: { versionSupport: true },
       },
+      ...options.capabilities,
     },
     initializationOptions,
   });
