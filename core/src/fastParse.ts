@@ -5,7 +5,7 @@
  * lengths, values, `children`), so completion and hover work on it unchanged.
  * A test checks both parsers agree node for node.
  *
- * Its point is `parseMembersOfValidJson`: re-parsing only the members of one
+ * Its point is `parseMembersOfFragment`: re-parsing only the members of one
  * object or array that an edit touched (incrementalParse.ts), which the JSON
  * service's parser cannot do; a whole-document build costs about what the
  * JSON service's own parser does (`npm run bench` prints both).
@@ -235,38 +235,69 @@ export function buildTreeOfValidJson(text: string): ASTNode | undefined {
   }
 }
 
+/** The members of a fragment, their values, and the commas that join it to the members around it. */
+export interface ParsedMembers {
+  members: ASTNode[];
+  /** JSON.parse's values of the members, in order. */
+  values: unknown[];
+  leadingComma: boolean;
+  trailingComma: boolean;
+}
+
+const isJsonWhitespace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
 /**
- * The members (properties or items) that `text[from, to)` holds inside
- * `container`, an object or array of a valid JSON text: a comma-separated list
- * that may start and end with the commas joining it to the members around it.
- * Undefined when the span does not parse to exactly that (the caller then
- * re-parses the whole text). Duplicate keys are the caller's to check.
+ * The members (properties or items) that `fragment` holds inside `container`,
+ * an object or array: a comma-separated list that may start and end with the
+ * commas joining it to the members around it. JSON.parse checks the list is
+ * valid JSON; undefined when it is not. Node offsets are the fragment's plus
+ * `offset` (where it starts in the document). Duplicate keys are the caller's
+ * to check.
  */
-export function parseMembersOfValidJson(text: string, container: ASTNode, from: number, to: number): ASTNode[] | undefined {
+export function parseMembersOfFragment(fragment: string, container: ASTNode, offset: number): ParsedMembers | undefined {
   if (container.type !== 'object' && container.type !== 'array') return undefined;
-  const reader = new ValidJsonReader(text, from);
-  const members: ASTNode[] = [];
-  let expectMember = true;
-  reader.skipWhitespace();
-  if (text.charCodeAt(reader.position) === COMMA) reader.position++;
+  let start = 0;
+  let end = fragment.length;
+  const trim = () => {
+    while (start < end && isJsonWhitespace(fragment.charCodeAt(start))) start++;
+    while (end > start && isJsonWhitespace(fragment.charCodeAt(end - 1))) end--;
+  };
+  trim();
+  const leadingComma = start < end && fragment.charCodeAt(start) === COMMA;
+  if (leadingComma) start++;
+  trim();
+  const trailingComma = start < end && fragment.charCodeAt(end - 1) === COMMA;
+  if (trailingComma) end--;
+  trim();
+  const list = fragment.slice(start, end);
+  const [open, close] = container.type === 'object' ? ['{', '}'] : ['[', ']'];
+  let parsed: unknown;
   try {
-    for (;;) {
+    parsed = JSON.parse(`${open}${list}${close}`);
+  } catch {
+    return undefined;
+  }
+  const reader = new ValidJsonReader(fragment, start);
+  const members: ASTNode[] = [];
+  try {
+    while (reader.position < end) {
       reader.skipWhitespace();
-      if (reader.position >= to) break;
-      if (!expectMember) return undefined;
-      if (container.type === 'object') {
-        if (text.charCodeAt(reader.position) !== QUOTE) return undefined;
-        members.push(reader.property(container) as unknown as ASTNode);
-      } else {
-        members.push(reader.value(container) as unknown as ASTNode);
-      }
+      members.push((container.type === 'object' ? reader.property(container) : reader.value(container)) as unknown as ASTNode);
       reader.skipWhitespace();
-      expectMember = text.charCodeAt(reader.position) === COMMA;
-      if (expectMember) reader.position++;
+      if (fragment.charCodeAt(reader.position) === COMMA) reader.position++;
     }
   } catch (error) {
     if (error instanceof NeedsGeneralParser) return undefined;
     throw error;
   }
-  return reader.position === to ? members : undefined;
+  for (const member of members) shift(member, offset);
+  const values = container.type === 'object' ? members.map((member) => (parsed as Record<string, unknown>)[(member as { keyNode: { value: string } }).keyNode.value]) : (parsed as unknown[]);
+  return { members, values, leadingComma, trailingComma };
+}
+
+function shift(node: ASTNode, by: number): void {
+  const mutable = node as unknown as { offset: number; colonOffset?: number };
+  mutable.offset += by;
+  if (node.type === 'property' && node.colonOffset !== undefined && node.colonOffset >= 0) mutable.colonOffset = node.colonOffset + by;
+  for (const child of node.children ?? []) shift(child, by);
 }

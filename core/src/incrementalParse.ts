@@ -12,8 +12,15 @@
  */
 import { ASTNode, TextDocument } from 'vscode-json-languageservice';
 import { changedSpan } from './edits';
-import { parseMembersOfValidJson } from './fastParse';
-import { CouponDocument, excessiveNestingOffset, MAX_NESTING_DEPTH, parseCouponDocument, pathOf, seriesObject } from './parse';
+import { parseMembersOfFragment } from './fastParse';
+import { couponDocument, CouponDocument, excessiveNestingOffset, MAX_NESTING_DEPTH, parseCouponDocument, pathOf, seriesObject } from './parse';
+import { WindowedTextDocument } from './windowedDocument';
+
+/** Read access to the new text without building all of it (a windowed document's pieces). */
+interface TextAccess {
+  slice(start: number, end: number): string;
+  charAt(offset: number): string;
+}
 
 interface MutableNode {
   offset: number;
@@ -33,7 +40,7 @@ const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const NUMBER_CHAR = /[-+.eE0-9]/;
 
 /** Whether the edited token is still one valid token of the same kind; sets its new value. */
-function updateToken(node: ASTNode, newText: string, start: number, oldEnd: number, delta: number): boolean {
+function updateToken(node: ASTNode, newText: TextAccess, start: number, oldEnd: number, delta: number): boolean {
   const end = node.offset + node.length;
   const token = newText.slice(node.offset, end + delta);
   const mutable = node as unknown as MutableNode;
@@ -121,14 +128,33 @@ function hasDuplicateKey(members: readonly ASTNode[]): boolean {
   return false;
 }
 
+/** The JSON.parse value at a path of `root` (undefined when it is not there, or a path that assignment could not follow). */
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (segment === '__proto__' || current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
 /**
  * The structural path: the innermost object or array whose braces enclose the
- * edit keeps the members before and after it and re-parses those in between.
- * Only for a valid new text (`value` is its JSON.parse); false when the edit
- * cannot be confined (then the caller re-parses the whole text).
+ * edit keeps the members before and after it and re-parses those in between,
+ * from the new text of that span only (`fragmentOf`). The document's value is
+ * updated the same way. False when the edit cannot be confined, or the new
+ * text would not be valid JSON (then the caller re-parses the whole text, which
+ * reports the problem); the tree may then be half changed and is dropped.
  */
-function spliceMembers(root: ASTNode, start: number, oldEnd: number, newText: string, delta: number): boolean {
-  let container: ASTNode | undefined = root;
+function spliceMembers(
+  previous: CouponDocument,
+  root: ASTNode,
+  span: { start: number; oldEnd: number; newEnd: number },
+  fragmentOf: (start: number, end: number) => string,
+): { value: unknown } | undefined {
+  const { start, oldEnd, newEnd } = span;
+  const delta = newEnd - oldEnd;
+  let container: ASTNode = root;
   // Descend to the innermost container strictly enclosing [start, oldEnd].
   for (;;) {
     const inside: ASTNode | undefined = membersOf(container)
@@ -137,7 +163,10 @@ function spliceMembers(root: ASTNode, start: number, oldEnd: number, newText: st
     if (!inside) break;
     container = inside;
   }
-  if (!(container.type === 'object' || container.type === 'array') || !(container.offset < start && oldEnd < container.offset + container.length)) return false;
+  if (!(container.type === 'object' || container.type === 'array') || !(container.offset < start && oldEnd < container.offset + container.length)) return undefined;
+  const path = pathOf(container);
+  const oldValue = valueAt(previous.value, path);
+  if (previous.value === undefined || oldValue === null || typeof oldValue !== 'object' || Array.isArray(oldValue) !== (container.type === 'array')) return undefined;
   const members = membersOf(container);
   // Kept: members with at least one unchanged character between them and the edit.
   let before = 0;
@@ -145,28 +174,45 @@ function spliceMembers(root: ASTNode, start: number, oldEnd: number, newText: st
   let after = members.length;
   while (after > before && members[after - 1].offset > oldEnd) after--;
   const from = before > 0 ? members[before - 1].offset + members[before - 1].length : container.offset + 1;
-  const kept = [...members.slice(0, before), ...members.slice(after)];
+  const oldTo = after < members.length ? members[after].offset : container.offset + container.length - 1;
+  const fragment = fragmentOf(from, oldTo + delta);
+  if (excessiveNestingOffset(fragment, MAX_NESTING_DEPTH - depthOf(container)) >= 0) return undefined;
+  const parsed = parseMembersOfFragment(fragment, container, from);
+  if (!parsed) return undefined;
+  // The commas must join the kept members and the new ones exactly once each.
+  const keptBefore = before > 0;
+  const keptAfter = after < members.length;
+  const commasRight =
+    parsed.members.length > 0
+      ? parsed.leadingComma === keptBefore && parsed.trailingComma === keptAfter
+      : (parsed.leadingComma || parsed.trailingComma) === (keptBefore && keptAfter) && !(parsed.leadingComma && parsed.trailingComma);
+  if (!commasRight) return undefined;
+  const all = [...members.slice(0, before), ...parsed.members, ...members.slice(after)];
+  if (container.type === 'object' && hasDuplicateKey(all)) return undefined;
+  // The value: kept members keep theirs, new ones get JSON.parse's.
+  let containerValue: unknown;
+  if (container.type === 'object') {
+    const keyOf = (member: ASTNode) => (member.type === 'property' ? member.keyNode.value : '');
+    if (all.some((member) => keyOf(member) === '__proto__')) return undefined; // assignment would set the prototype
+    const object: Record<string, unknown> = {};
+    const old = oldValue as Record<string, unknown>;
+    for (const member of members.slice(0, before)) object[keyOf(member)] = old[keyOf(member)];
+    parsed.members.forEach((member, i) => (object[keyOf(member)] = parsed.values[i]));
+    for (const member of members.slice(after)) object[keyOf(member)] = old[keyOf(member)];
+    containerValue = object;
+  } else {
+    const old = oldValue as unknown[];
+    containerValue = [...old.slice(0, before), ...parsed.values, ...old.slice(after)];
+  }
   const mutable = container as unknown as MutableNode;
-  if (container.type === 'object') mutable.properties = kept;
-  else mutable.items = kept;
+  if (container.type === 'object') mutable.properties = [...members.slice(0, before), ...members.slice(after)];
+  else mutable.items = [...members.slice(0, before), ...members.slice(after)];
   shiftOffsets(root, start, oldEnd, delta);
-  const to = after < members.length ? members[after].offset : container.offset + container.length - 1;
-  if (excessiveNestingOffset(newText.slice(from, to), MAX_NESTING_DEPTH - depthOf(container)) >= 0) return false;
-  const parsed = parseMembersOfValidJson(newText, container, from, to);
-  if (!parsed) return false;
-  const all = [...kept.slice(0, before), ...parsed, ...kept.slice(before)];
-  if (container.type === 'object' && hasDuplicateKey(all)) return false;
   if (container.type === 'object') mutable.properties = all;
   else mutable.items = all;
-  return true;
-}
-
-function jsonValue(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  if (path.length === 0) return { value: containerValue };
+  (valueAt(previous.value, path.slice(0, -1)) as Record<string | number, unknown>)[path[path.length - 1]] = containerValue;
+  return { value: previous.value };
 }
 
 /**
@@ -175,21 +221,37 @@ function jsonValue(text: string): unknown {
  * `previous` must not be used afterwards: its tree now belongs to the result.
  */
 export function updateCouponDocument(previous: CouponDocument, textDocument: TextDocument): CouponDocument {
-  const text = textDocument.getText();
   const root = previous.root;
   const reusable = root && previous.syntaxErrors.length === 0 && !(previous.jsonDocument as JSONDocumentInternals).comments?.length;
   if (!reusable) return parseCouponDocument(textDocument);
-  if (text === previous.text) return { ...previous, textDocument };
-  const { start, oldEnd, newEnd } = changedSpan(previous.text, text);
+  let span: { start: number; oldEnd: number; newEnd: number };
+  let access: TextAccess;
+  let flat: string | undefined;
+  if (textDocument instanceof WindowedTextDocument && previous.mark) {
+    // What changed, and the characters around it, come from the window: no whole text is built for a token edit.
+    span = textDocument.changeSince(previous.mark);
+    const length = textDocument.length;
+    access = { slice: (a, b) => textDocument.slice(a, b), charAt: (i) => (i < 0 || i >= length ? '' : String.fromCharCode(textDocument.charCodeAt(i))) };
+  } else {
+    flat = textDocument.getText();
+    span = changedSpan(previous.text, flat);
+    const text = flat;
+    access = { slice: (a, b) => text.slice(a, b), charAt: (i) => text.charAt(i) };
+  }
+  const { start, oldEnd, newEnd } = span;
   const delta = newEnd - oldEnd;
+  const fields = { textDocument, jsonDocument: previous.jsonDocument, root, syntaxErrors: previous.syntaxErrors };
+  // A windowed document's parse keeps a mark, not the text: `text` is only needed for plain documents.
+  if (start === oldEnd && start === newEnd) return couponDocument({ ...fields, value: previous.value, series: previous.series }, flat ?? '');
   const node = previous.jsonDocument.getNodeFromOffset(start, true);
-  if (node && updateToken(node, text, start, oldEnd, delta)) {
+  if (node && updateToken(node, access, start, oldEnd, delta)) {
     shiftOffsets(root, start, oldEnd, delta);
     // An edited key may have renamed (or restored) "CouponSeriesV2".
-    return { ...previous, textDocument, text, value: updatedValue(previous.value, node), series: seriesObject(root) };
+    return couponDocument({ ...fields, value: updatedValue(previous.value, node), series: seriesObject(root) }, flat ?? '');
   }
-  const value = jsonValue(text);
-  // The tree is changed in place from here: on failure it is dropped for a full parse.
-  if (value === undefined || !spliceMembers(root, start, oldEnd, text, delta)) return parseCouponDocument(textDocument);
-  return { ...previous, textDocument, text, value, series: seriesObject(root) };
+  // Only the edited container's members are re-read: from the window, no whole text is built.
+  const fragmentOf = flat === undefined ? (a: number, b: number) => access.slice(a, b) : (a: number, b: number) => flat!.slice(a, b);
+  const spliced = spliceMembers(previous, root, span, fragmentOf);
+  if (!spliced) return parseCouponDocument(textDocument);
+  return couponDocument({ ...fields, value: spliced.value, series: seriesObject(root) }, flat ?? '');
 }

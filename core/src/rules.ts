@@ -64,15 +64,17 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string | undefined>> = { '"': '"',
  * node's value (parser recovery on a broken string): callers then use the whole node.
  */
 export function stringValueOffsets(document: CouponDocument, node: StringASTNode): number[] | undefined {
-  const text = document.textDocument.getText();
-  const start = node.offset;
-  const end = node.offset + node.length;
+  // Only the string's own characters: a large file's whole text is not built for this (offsets pushed are the file's).
+  const text = document.textDocument.getText(rangeOf(document.textDocument, node));
+  const base = node.offset;
+  const start = 0;
+  const end = node.length;
   if (node.length < 2 || text[start] !== '"' || text[end - 1] !== '"') return undefined;
   const offsets: number[] = [];
   let decoded = '';
   let i = start + 1;
   while (i < end - 1) {
-    offsets.push(i);
+    offsets.push(base + i);
     const ch = text[i];
     if (ch !== '\\') {
       decoded += ch;
@@ -92,7 +94,7 @@ export function stringValueOffsets(document: CouponDocument, node: StringASTNode
       i += 2;
     }
   }
-  offsets.push(end - 1);
+  offsets.push(base + end - 1);
   return decoded === node.value ? offsets : undefined;
 }
 

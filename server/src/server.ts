@@ -17,8 +17,8 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createCouponLanguageService } from '../../core/src/languageService';
+import { WindowedTextDocument } from '../../core/src/windowedDocument';
 import {
   CouponServerInitializationOptions,
   EXCLUDE_SETTING,
@@ -39,7 +39,11 @@ function errorText(error: unknown): string {
 }
 
 export function startServer(connection: Connection, runtime: RuntimeEnvironment): void {
-  const documents = new TextDocuments(TextDocument);
+  // Open documents keep their text as a base plus an edited window: typing never rebuilds a large file's text.
+  const documents = new TextDocuments<WindowedTextDocument>({
+    create: (uri, languageId, version, content) => new WindowedTextDocument(uri, languageId, version, content),
+    update: (document, changes, version) => (document.update(changes, version), document),
+  });
   let service = createCouponLanguageService();
   const workspace = new WorkspaceFiles();
   /** Unopened files whose saved content's diagnostics are shown (cleared when they leave the workspace check). */
@@ -51,7 +55,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   let excludesKnown!: () => void;
   const excludesReady = new Promise<void>((resolve) => (excludesKnown = resolve));
 
-  const served = (uri: string): TextDocument | undefined => {
+  const served = (uri: string): WindowedTextDocument | undefined => {
     const document = documents.get(uri);
     return document && isCouponDocument(document.uri, document.languageId) ? document : undefined;
   };

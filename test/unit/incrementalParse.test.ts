@@ -10,7 +10,18 @@ import { ASTNode, TextDocument } from 'vscode-json-languageservice';
 import { updateCouponDocument } from '../../core/src/incrementalParse';
 import { nodeValue, parseCouponDocument } from '../../core/src/parse';
 import { validateCouponDocument } from '../../core/src/validate';
+import { WindowedTextDocument } from '../../core/src/windowedDocument';
 import { fixture, NOW } from '../support/testUtil';
+
+/** Both kinds of documents the parse is given: plain ones (CLI, tests) and the server's windowed ones. */
+const kinds = [
+  { kind: 'plain', create: (text: string) => TextDocument.create('file:///x.coupon.json', 'coupon-json', 1, text), update: (document: TextDocument, changes: Parameters<typeof TextDocument.update>[1], version: number) => void TextDocument.update(document, changes, version) },
+  {
+    kind: 'windowed',
+    create: (text: string) => new WindowedTextDocument('file:///x.coupon.json', 'coupon-json', 1, text) as unknown as TextDocument,
+    update: (document: TextDocument, changes: Parameters<typeof TextDocument.update>[1], version: number) => (document as unknown as WindowedTextDocument).update(changes, version),
+  },
+];
 
 const vendorExample = fixture('valid/vendor-example.coupon.json');
 
@@ -31,10 +42,10 @@ const cases = [
   { name: 'edits anywhere', pieces: ['"', '{', '}', ',', ':', '1', 'x', '\\', ''], insideTokens: undefined },
 ] as const;
 
-for (const c of cases) {
-  test(`incremental parse agrees with a full parse: ${c.name}`, () => {
+for (const { kind, create, update } of kinds) for (const c of cases) {
+  test(`incremental parse agrees with a full parse (${kind} document): ${c.name}`, () => {
     const random = randomGenerator(7 + c.name.length);
-    const document = TextDocument.create('file:///x.coupon.json', 'coupon-json', 1, vendorExample);
+    const document = create(vendorExample);
     let parsed = parseCouponDocument(document);
     let fastPathUsed = 0;
     let eligible = 0;
@@ -52,14 +63,14 @@ for (const c of cases) {
       }
       const end = Math.min(text.length, start + (random() < 0.3 ? 1 : 0));
       const insert = c.pieces[Math.floor(random() * c.pieces.length)];
-      TextDocument.update(document, [{ range: { start: document.positionAt(start), end: document.positionAt(end) }, text: insert }], document.version + 1);
+      update(document, [{ range: { start: document.positionAt(start), end: document.positionAt(end) }, text: insert }], document.version + 1);
       const previousRoot = parsed.root;
       const previousClean = parsed.syntaxErrors.length === 0;
       parsed = updateCouponDocument(parsed, document);
       const fresh = parseCouponDocument(TextDocument.create('file:///x.coupon.json', 'coupon-json', 1, document.getText()));
       if (c.insideTokens && fresh.syntaxErrors.length > 0) {
         // Keep typing on a valid file: undo an edit that broke the syntax (the last case covers those).
-        TextDocument.update(document, [{ text }], document.version + 1);
+        update(document, [{ text }], document.version + 1);
         parsed = parseCouponDocument(document);
         continue;
       }
@@ -120,15 +131,15 @@ function structuralEdit(parsed: ReturnType<typeof parseCouponDocument>, random: 
   return { start: node.offset, end: node.offset + node.length, insert: value };
 }
 
-test('incremental parse agrees with a full parse: structural edits of a valid file', () => {
+for (const { kind, create, update } of kinds) test(`incremental parse agrees with a full parse (${kind} document): structural edits of a valid file`, () => {
   const random = randomGenerator(2024);
-  const document = TextDocument.create('file:///x.coupon.json', 'coupon-json', 1, vendorExample);
+  const document = create(vendorExample);
   let parsed = parseCouponDocument(document);
   let spliced = 0;
   for (let i = 0; i < 400; i++) {
     const edit = structuralEdit(parsed, random);
     if (!edit) continue;
-    TextDocument.update(document, [{ range: { start: document.positionAt(edit.start), end: document.positionAt(edit.end) }, text: edit.insert }], document.version + 1);
+    update(document, [{ range: { start: document.positionAt(edit.start), end: document.positionAt(edit.end) }, text: edit.insert }], document.version + 1);
     const previousRoot = parsed.root;
     parsed = updateCouponDocument(parsed, document);
     const fresh = parseCouponDocument(TextDocument.create('file:///x.coupon.json', 'coupon-json', 1, document.getText()));
@@ -156,4 +167,32 @@ test('a structural edit next to 50,000 ids keeps their nodes', () => {
   assert.equal(idsAfter, idsNode, 'the productInfo entry (and its 50,000 id nodes) is the same object');
   const fresh = parseCouponDocument(TextDocument.create('file:///big.coupon.json', 'coupon-json', 1, document.getText()));
   assert.deepEqual(shape(updated.root), shape(fresh.root));
+});
+
+test('structural edits that break the JSON are never taken as valid', () => {
+  const cases: [string, string][] = [
+    ['{"a": [1 , 3]}', '{"a": [1  2]}'],
+    ['{"a": [1, 2, 3]}', '{"a": [1, , 3]}'],
+    ['{"a": [1, 2]}', '{"a": [1, 2,]}'],
+    ['{"a": 1, "b": 2}', '{"a": 1 "c": 3, "b": 2}'],
+    ['{"a": 1, "b": 2}', '{"a": 1, "b": 2, "a": 3}'],
+    ['{"a": 1, "b": 2}', '{"a": 1, "b" 2}'],
+    ['{"a": {"x": 1}, "b": 2}', '{"a": {"x": 1,}, "b": 2}'],
+    ['{"a": [1, 2], "b": 2}', '{"a": [1, 2, "unterminated], "b": 2}'],
+    ['{"a": 1, "b": 2}', '{"a": 1,, "b": 2}'],
+    ['{"a": [1]}', '{"a": [,1]}'],
+    ['{"a": 1, "b": 2}', '{"a": 1, "__proto__": {"x": 1}, "b": 2}'],
+  ];
+  for (const { kind, create, update } of kinds) {
+    for (const [before, after] of cases) {
+      const document = create(before);
+      const parsed = parseCouponDocument(document);
+      update(document, [{ text: after }], 2);
+      const updated = updateCouponDocument(parsed, document);
+      const fresh = parseCouponDocument(TextDocument.create('file:///x.coupon.json', 'coupon-json', 1, after));
+      assert.deepEqual(updated.syntaxErrors, fresh.syntaxErrors, `${kind}: ${after}`);
+      assert.deepEqual(shape(updated.root), shape(fresh.root), `${kind}: ${after}`);
+      assert.deepEqual(updated.value, fresh.value, `${kind}: ${after}`);
+    }
+  }
 });
