@@ -39,9 +39,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const run = available[command.command] ?? (() => vscode.window.showWarningMessage(desktopOnlyMessage(command)));
     context.subscriptions.push(vscode.commands.registerCommand(command.command, run));
   }
-  const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist/browser/server.js');
-  const worker = new Worker(serverMain.toString(true), { name: 'Coupon Series Language Server' });
-  client = (await startCouponClient(context, (id, name, options) => new LanguageClient(id, name, options, worker as never))) as LanguageClient;
+  let worker: Worker;
+  try {
+    worker = await startServerWorker(vscode.Uri.joinPath(context.extensionUri, 'dist/browser/server.js'));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`The Coupon Series language server could not start in this browser: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  client = (await startCouponClient(context, (id, name, options) => new LanguageClient(id, name, worker as never, options))) as LanguageClient;
+}
+
+/**
+ * The server's worker. From the extension's own URL where the host allows it
+ * (vscode.dev, github.dev); an extension installed on a remote server (e.g.
+ * code-server) may not start workers from its URL, so the script is read
+ * through VS Code and started from a blob URL instead.
+ */
+async function startServerWorker(serverMain: vscode.Uri): Promise<Worker> {
+  const options = { name: 'Coupon Series Language Server' };
+  try {
+    return new Worker(serverMain.toString(true), options);
+  } catch {
+    const script = await vscode.workspace.fs.readFile(serverMain);
+    return new Worker(URL.createObjectURL(new Blob([script], { type: 'text/javascript' })), options);
+  }
 }
 
 export function deactivate(): void {
