@@ -16,6 +16,7 @@
  * textdocument exactly (a randomized test compares every method).
  */
 import type { Position, Range, TextDocument } from 'vscode-languageserver-textdocument';
+import { changedSpan } from './edits';
 
 /** Changes as TextDocuments delivers them (LSP TextDocumentContentChangeEvent). */
 export type ContentChange = { range: Range; rangeLength?: number; text: string } | { text: string };
@@ -65,15 +66,6 @@ function firstGreater(values: readonly number[], value: number): number {
     else low = mid + 1;
   }
   return low;
-}
-
-export function changedSpanOfTexts(oldText: string, newText: string): ChangedSpan {
-  const shorter = Math.min(oldText.length, newText.length);
-  let start = 0;
-  while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
-  let suffix = 0;
-  while (suffix < shorter - start && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
-  return { start, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix };
 }
 
 export class WindowedTextDocument implements TextDocument {
@@ -200,14 +192,14 @@ export class WindowedTextDocument implements TextDocument {
   /** What changed since `mark`, as one span: from the windows when the base is the same, else by comparing the texts. */
   changeSince(mark: TextMark): ChangedSpan {
     if (mark.generation !== this.generation) {
-      return changedSpanOfTexts(mark.base.slice(0, mark.windowStart) + mark.window + mark.base.slice(mark.windowEnd), this.getText());
+      return changedSpan(mark.base.slice(0, mark.windowStart) + mark.window + mark.base.slice(mark.windowEnd), this.getText());
     }
     // Both texts are the base with one window each: compare only the union of the two windows.
     const from = Math.min(mark.windowStart, this.windowStart);
     const to = Math.max(mark.windowEnd, this.windowEnd);
     const before = this.base.slice(from, mark.windowStart) + mark.window + this.base.slice(mark.windowEnd, to);
     const after = this.base.slice(from, this.windowStart) + this.window + this.base.slice(this.windowEnd, to);
-    const span = changedSpanOfTexts(before, after);
+    const span = changedSpan(before, after);
     return { start: from + span.start, oldEnd: from + span.oldEnd, newEnd: from + span.newEnd };
   }
 

@@ -4,20 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { RuntimeEnvironment } from '../../server/src/runtime';
+import { nodeRuntime } from '../../server/src/node/nodeRuntime';
 import { ValidationScheduler } from '../../server/src/validationScheduler';
 import { excludeMatcher, relativePath, WorkspaceFiles } from '../../server/src/workspaceFiles';
 
-const timer: RuntimeEnvironment['timer'] = {
-  setImmediate(callback) {
-    const handle = setImmediate(callback);
-    return { dispose: () => clearImmediate(handle) };
-  },
-  setTimeout(callback, ms) {
-    const handle = setTimeout(callback, ms);
-    return { dispose: () => clearTimeout(handle) };
-  },
-};
+const timer = nodeRuntime.timer;
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
