@@ -38,7 +38,7 @@ export interface ChangedSpan {
 }
 
 /** A window larger than this, or an edit further than this from it, rebuilds the base. */
-const MAX_WINDOW = 64 * 1024;
+const MAX_WINDOW = 16 * 1024;
 const NEAR = 4 * 1024;
 
 const LF = 10;
@@ -54,6 +54,15 @@ function lineStarts(text: string, offset = 0, first = true): number[] {
     }
   }
   return starts;
+}
+
+function lineBreaks(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CR || c === LF) count++;
+  }
+  return count;
 }
 
 /** Index of the first element of the ascending `values` greater than `value`. */
@@ -78,6 +87,8 @@ export class WindowedTextDocument implements TextDocument {
   private window = '';
   /** Line starts inside the window (current offsets, after windowStart); computed on demand. */
   private windowLines: number[] | undefined;
+  /** CR and LF characters in the window: with none (an edit storm on one line), its line starts need no scan. */
+  private windowBreaks = 0;
   /** The whole current text, once asked for, until the next edit (completion asks for it on every request). */
   private whole: string | undefined;
   /** Base line starts at or before windowStart (identical in the current text). */
@@ -208,7 +219,7 @@ export class WindowedTextDocument implements TextDocument {
   }
 
   private lines(): number[] {
-    return (this.windowLines ??= lineStarts(this.window, this.windowStart, false));
+    return (this.windowLines ??= this.windowBreaks === 0 ? [] : lineStarts(this.window, this.windowStart, false));
   }
 
   private lineStart(line: number): number {
@@ -234,6 +245,7 @@ export class WindowedTextDocument implements TextDocument {
     this.generation++;
     this.windowStart = this.windowEnd = 0;
     this.window = '';
+    this.windowBreaks = 0;
     this.windowChanged();
   }
 
@@ -260,23 +272,30 @@ export class WindowedTextDocument implements TextDocument {
     }
     // Widen the window over the edited range (head offsets are base offsets; tail offsets are shifted by delta).
     if (start < this.windowStart) {
-      this.window = this.base.slice(start, this.windowStart) + this.window;
+      const added = this.base.slice(start, this.windowStart);
+      this.window = added + this.window;
+      this.windowBreaks += lineBreaks(added);
       this.windowStart = start;
     }
     if (end > this.windowStart + this.window.length) {
       const baseEnd = end - this.delta;
-      this.window += this.base.slice(this.windowEnd, baseEnd);
+      const added = this.base.slice(this.windowEnd, baseEnd);
+      this.window += added;
+      this.windowBreaks += lineBreaks(added);
       this.windowEnd = baseEnd;
     }
+    this.windowBreaks += lineBreaks(text) - lineBreaks(this.window.slice(start - this.windowStart, end - this.windowStart));
     this.window = this.window.slice(0, start - this.windowStart) + text + this.window.slice(end - this.windowStart);
     // Line starts are computed piecewise, and whether a line starts after a CR depends on the next character:
     // the window never starts right after a CR, nor ends with a CR that a LF follows.
     if (this.windowStart > 0 && this.base.charCodeAt(this.windowStart - 1) === CR) {
       this.windowStart--;
       this.window = '\r' + this.window;
+      this.windowBreaks++;
     }
     if (this.windowEnd < this.base.length && this.base.charCodeAt(this.windowEnd) === LF && this.window.charCodeAt(this.window.length - 1) === CR) {
       this.window += '\n';
+      this.windowBreaks++;
       this.windowEnd++;
     }
     this.windowChanged();

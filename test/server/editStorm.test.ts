@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CompletionList, DocumentSymbol, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { MAX_DIAGNOSTICS, MAX_ECHOED_TEXT } from '../../core/src/responseLimits';
+import { bigSeriesText } from '../../scripts/bench';
 import { LspSession, startLanguageServer } from '../support/lspProcess';
 import { positionAt, REPO_ROOT } from '../support/testUtil';
 
@@ -72,6 +73,26 @@ describe('edit storms through the real process', () => {
     assert.ok(diagnostics.answer.length > 0 && diagnostics.answer.length <= MAX_DIAGNOSTICS, `${diagnostics.answer.length} diagnostics`);
     const { peak } = memoryMb(server.process.pid!);
     assert.ok(peak < 400, `peak memory ${peak.toFixed(0)} MB`);
+    server.close(uri);
+  });
+
+  test('20,000 edits on an 880 KB file (50,000 product ids): answers within a second of the last edit', async () => {
+    const uri = 'file:///storm/big.coupon.json';
+    const text = bigSeriesText(50_000);
+    server.open(uri, text);
+    await server.diagnostics(uri, 1, 60_000);
+    const at = positionAt(text, text.indexOf('"description": "') + '"description": "'.length);
+    let last = 0;
+    for (let i = 0; i < 20_000; i++) last = server.change(uri, [{ range: { start: at, end: at }, text: '"' }]);
+    await server.written();
+    const lastEdit = performance.now();
+    const [hoverMs, diagnosticsMs] = await Promise.all([
+      server.request('textDocument/hover', { textDocument: { uri }, position: positionAt(text, text.indexOf('"discountType"') + 3) }).then(() => performance.now() - lastEdit),
+      server.diagnostics(uri, last, 30_000).then(() => performance.now() - lastEdit),
+    ]);
+    assert.ok(hoverMs < 1000, `hover answered ${hoverMs.toFixed(0)} ms after the last edit`);
+    assert.ok(diagnosticsMs < 1000, `final diagnostics ${diagnosticsMs.toFixed(0)} ms after the last edit`);
+    assert.ok(memoryMb(server.process.pid!).peak < 400);
     server.close(uri);
   });
 
