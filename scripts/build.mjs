@@ -1,6 +1,28 @@
-// Bundles the extension, the language server and the command-line tool into dist/.
+// Bundles the extension, the language server and the command-line tool into dist/,
+// and the web build (vscode.dev, github.dev) into dist/browser/: the extension as
+// CommonJS for the web extension host, the server as a worker script.
 // `--watch` rebuilds on change; `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { precompiledModuleSource } = require('./validatorCode.cjs');
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+
+/** Swaps core/src/precompiledValidators.ts for the validators compiled from the annotated schema the code loads (scripts/validatorCode.cjs). */
+const precompiledValidators = {
+  name: 'precompiled-validators',
+  setup(build) {
+    build.onLoad({ filter: /core[\\/]src[\\/]precompiledValidators\.ts$/ }, () => ({
+      contents: precompiledModuleSource(JSON.parse(readFileSync(path.join(root, 'schemas/coupon-series.annotated.json'), 'utf8'))),
+      loader: 'js',
+      resolveDir: root,
+      watchFiles: [path.join(root, 'schemas/coupon-series.annotated.json')],
+    }));
+  },
+};
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -16,7 +38,11 @@ const common = {
   // jsonc-parser and the JSON language service ship UMD builds that esbuild cannot
   // follow; their ESM builds bundle cleanly.
   mainFields: ['module', 'main'],
+  plugins: [precompiledValidators],
 };
+
+// The web build must not pull in Node: platform 'browser' makes any Node built-in a build error.
+const browser = { ...common, platform: 'browser', target: 'es2022', mainFields: ['browser', 'module', 'main'] };
 
 const builds = [
   { ...common, entryPoints: { extension: 'client/src/node/extensionMain.ts' }, outdir: 'dist', external: ['vscode'] },
@@ -30,6 +56,8 @@ const builds = [
     banner: { js: '#!/usr/bin/env node\nconst importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
     define: { 'import.meta.url': 'importMetaUrl' },
   },
+  { ...browser, entryPoints: { extension: 'client/src/browser/extensionMain.ts' }, outdir: 'dist/browser', format: 'cjs', external: ['vscode'] },
+  { ...browser, entryPoints: { server: 'server/src/browser/serverMain.ts' }, outdir: 'dist/browser', format: 'iife' },
 ];
 
 if (watch) {

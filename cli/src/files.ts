@@ -10,7 +10,7 @@ import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
-import { COUPON_FILES_GLOB, couponSuffixAnyCase, Exclusion, SKIPPED_FOLDERS } from '../../core/src/fileSelection';
+import { COUPON_FILE_PATTERN, couponSuffixAnyCase, Exclusion, SKIPPED_FOLDERS } from '../../core/src/fileSelection';
 import { FILE_SUFFIX } from '../../core/src/protocol';
 
 export const COUPON_SUFFIX = FILE_SUFFIX;
@@ -80,7 +80,7 @@ export async function findCouponFiles(inputs: readonly string[], options: FindOp
       }
       const folder = stats?.isDirectory() ?? false;
       let base = input;
-      let pattern = COUPON_FILES_GLOB;
+      let pattern = COUPON_FILE_PATTERN;
       if (!folder) {
         const scanned = picomatch.scan(input);
         if (!scanned.isGlob) {

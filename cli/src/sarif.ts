@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from 'vscode-json-languageservice';
 import { DIAGNOSTIC_CODES, DiagnosticCode, ruleDocumentationHref } from '../../core/src/codes';
-import { defaultReadmeUri } from '../../core/src/ruleDocumentation';
+import { defaultReadmeUri } from '../../core/src/node/packageReadme';
 import { messageOf, severityName } from './output';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';

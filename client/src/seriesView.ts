@@ -10,11 +10,10 @@ import * as vscode from 'vscode';
 import { FileDeployments, mayBelongTo, readDeployments } from '../../core/src/deployments';
 import { EngineProblem, FilePlan, planFiles, SeriesFiles, SeriesState } from '../../core/src/engine';
 import { Environment } from '../../core/src/environments';
+import { COUPON_FILES_GLOB } from '../../core/src/protocol';
 import { COMMANDS } from './commands';
 import { CouponEnvironments } from './environments';
 
-/** Coupon files, matched like the editor does (the suffix in any case). */
-export const COUPON_FILES_GLOB = '**/*.[cC][oO][uU][pP][oO][nN].[jJ][sS][oO][nN]';
 const MAX_FILES = 5_000;
 
 const STATE_LOOK: Record<SeriesState, { label: string; icon: string; color?: string }> = {

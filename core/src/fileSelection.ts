@@ -6,27 +6,14 @@
  * so it bundles for a browser too (picomatch's POSIX build reads no platform).
  */
 import picomatch from 'picomatch/posix';
-import { FILE_SUFFIX } from './protocol';
+import { EXCLUDE_SETTING, FILE_SUFFIX } from './protocol';
 
-export { isCouponFileName } from './protocol';
+export { couponSuffixAnyCase, EXCLUDE_SETTING_KEY, isCouponFileName } from './protocol';
 
-/** `couponSeries.exclude`: globs relative to the workspace folder. */
-export const EXCLUDE_SETTING_KEY = 'exclude';
-/** Every coupon file below a folder (use `couponSuffixAnyCase` on it to match the suffix in any case). */
-export const COUPON_FILES_GLOB = `**/*${FILE_SUFFIX}`;
+/** Every coupon file below a folder, as the CLI's globs write it (`couponSuffixAnyCase` makes the suffix match in any case). */
+export const COUPON_FILE_PATTERN = `**/*${FILE_SUFFIX}`;
 /** Folders never searched, whatever the patterns say (a path naming one explicitly still works). */
 export const SKIPPED_FOLDERS: readonly string[] = ['node_modules', '.git'];
-
-/**
- * The pattern with a trailing `.coupon.json` (written in any case) turned into
- * one that matches the suffix in any case, as the editor does: a glob
- * `*.coupon.json` selects `X.Coupon.json` too. Other patterns are returned as they are.
- */
-export function couponSuffixAnyCase(pattern: string): string {
-  if (!pattern.toLowerCase().endsWith(FILE_SUFFIX)) return pattern;
-  const anyCase = [...FILE_SUFFIX].map((char) => (/[a-z]/.test(char) ? `[${char}${char.toUpperCase()}]` : char)).join('');
-  return pattern.slice(0, -FILE_SUFFIX.length) + anyCase;
-}
 
 /** A workspace-relative path as the patterns see it: `/` separators, no leading `./`. */
 function normalize(relativePath: string): string {
@@ -44,7 +31,7 @@ export interface ExcludeSetting {
 }
 
 /** `couponSeries.exclude` as read from settings: a list of workspace-relative globs (default none). */
-export function parseExcludeSetting(raw: unknown, settingName = `couponSeries.${EXCLUDE_SETTING_KEY}`): ExcludeSetting {
+export function parseExcludeSetting(raw: unknown, settingName = EXCLUDE_SETTING): ExcludeSetting {
   if (raw === undefined || raw === null) return { patterns: [], problems: [] };
   if (!Array.isArray(raw)) return { patterns: [], problems: [`${settingName} must be a list of globs relative to the workspace folder, e.g. ["test/fixtures/**"].`] };
   const patterns: string[] = [];

@@ -26,10 +26,11 @@ import {
 } from 'vscode-json-languageservice';
 import { hoverAt } from './hover';
 import { updateCouponDocument } from './incrementalParse';
-import { CouponDocument, parseCouponDocument, pathOf } from './parse';
+import { CouponDocument, parseCouponDocument, parseCouponText, pathOf } from './parse';
 import { quickFixes } from './quickFixes';
 import { COUPON_SCHEMA_URI, couponSeriesSchema, schemaAtPath, typeLabel } from './schema';
 import { ValidationOptions, validateCouponDocument } from './validate';
+import { boundCompletionItems, boundDiagnostics, boundHover, boundSymbols } from './responseLimits';
 import snippetFile from '../../snippets/coupon-series.json';
 
 interface SnippetDefinition {
@@ -53,6 +54,8 @@ export interface CouponLanguageService {
   parse(document: TextDocument): CouponDocument;
   forget(uri: string): void;
   validate(document: TextDocument): Diagnostic[];
+  /** Diagnostics of a file that is not open (nothing is cached). */
+  validateText(uri: string, text: string): Diagnostic[];
   complete(document: TextDocument, position: Position): Promise<CompletionList>;
   hover(document: TextDocument, position: Position): Hover | null;
   codeActions(document: TextDocument, diagnostics: readonly Diagnostic[]): CodeAction[];
@@ -108,7 +111,8 @@ export function createCouponLanguageService(options: CouponLanguageServiceOption
   return {
     parse,
     forget: (uri) => cache.delete(uri),
-    validate: (document) => validateCouponDocument(parse(document), options.validation),
+    validate: (document) => boundDiagnostics(validateCouponDocument(parse(document), options.validation)),
+    validateText: (uri, text) => boundDiagnostics(validateCouponDocument(parseCouponText(text, uri), options.validation)),
     async complete(document, position) {
       const parsed = parse(document);
       const offset = document.offsetAt(position);
@@ -117,14 +121,14 @@ export function createCouponLanguageService(options: CouponLanguageServiceOption
       let objectNode = parsed.jsonDocument.getNodeFromOffset(offset, true);
       while (objectNode && objectNode.type !== 'object') objectNode = objectNode.parent;
       const basePath = objectNode ? pathOf(objectNode) : [];
-      const items = list.items.map((item) => describeCompletion(basePath, item));
+      const items = boundCompletionItems(list.items).map((item) => describeCompletion(basePath, item));
       if (options.serverSideSnippets !== false && !parsed.root && parsed.text.trim() === '') items.push(...snippetCompletions);
       return { isIncomplete: list.isIncomplete, items };
     },
-    hover: (document, position) => hoverAt(parse(document), document.offsetAt(position)),
+    hover: (document, position) => boundHover(hoverAt(parse(document), document.offsetAt(position))),
     codeActions: (document, diagnostics) => quickFixes(parse(document), diagnostics),
     // Limits as in VS Code's own JSON server: a 50,000-id array must not cost a symbol per id on every edit.
-    documentSymbols: (document) => json.findDocumentSymbols2(document, parse(document).jsonDocument, { resultLimit: RESULT_LIMIT }),
+    documentSymbols: (document) => boundSymbols(json.findDocumentSymbols2(document, parse(document).jsonDocument, { resultLimit: RESULT_LIMIT })),
     foldingRanges: (document) => json.getFoldingRanges(document, { rangeLimit: RESULT_LIMIT }),
     selectionRanges: (document, positions) => json.getSelectionRanges(document, positions, parse(document).jsonDocument),
     format: (document, range, formatting) => json.format(document, range, formatting),

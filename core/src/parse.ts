@@ -15,6 +15,7 @@ import {
 } from 'vscode-json-languageservice';
 import { buildTreeOfValidJson } from './fastParse';
 import { SERIES_KEY } from './schema';
+import { TextMark, WindowedTextDocument } from './windowedDocument';
 
 /** What one parse of one document version yields. */
 export interface CouponDocument {
@@ -29,6 +30,22 @@ export interface CouponDocument {
   readonly value?: unknown;
   /** Syntax problems found by the parser (the tree is still built, with recovery). */
   readonly syntaxErrors: readonly Diagnostic[];
+  /**
+   * For a windowed document (the server's open documents): its state when parsed.
+   * Then `text` is rebuilt from it when asked for, rather than kept (see windowedDocument.ts).
+   */
+  readonly mark?: TextMark;
+}
+
+/**
+ * A parse of `textDocument` whose text is `text`. A windowed document's parse
+ * keeps a mark of its state, not the whole text: holding an 880 KB string per
+ * version is what made the server's heap grow while typing.
+ */
+export function couponDocument(fields: Omit<CouponDocument, 'text' | 'mark'>, text: string): CouponDocument {
+  if (!(fields.textDocument instanceof WindowedTextDocument)) return { ...fields, text };
+  const mark = fields.textDocument.mark();
+  return Object.defineProperty({ ...fields, mark }, 'text', { get: () => mark.base.slice(0, mark.windowStart) + mark.window + mark.base.slice(mark.windowEnd) }) as CouponDocument;
 }
 
 // The JSON service is only a parser here; schema features are configured in languageService.ts.
@@ -72,21 +89,13 @@ export function parseCouponDocument(textDocument: TextDocument): CouponDocument 
   if (tooDeep >= 0) {
     const at = textDocument.positionAt(tooDeep);
     const error = Diagnostic.create(Range.create(at, at), `The JSON is nested more than ${MAX_NESTING_DEPTH} levels deep; a coupon series never is`);
-    return { textDocument, text, jsonDocument: parser.newJSONDocument(undefined, [error]), root: undefined, series: undefined, syntaxErrors: [error] };
+    return couponDocument({ textDocument, jsonDocument: parser.newJSONDocument(undefined, [error]), root: undefined, series: undefined, syntaxErrors: [error] }, text);
   }
   const value = jsonValue(text);
   const fastRoot = value === undefined ? undefined : buildTreeOfValidJson(text);
   const jsonDocument = fastRoot ? parser.newJSONDocument(fastRoot, []) : parser.parseJSONDocument(textDocument);
   const root = jsonDocument.root;
-  return {
-    value,
-    textDocument,
-    text,
-    jsonDocument,
-    root,
-    series: seriesObject(root),
-    syntaxErrors: (jsonDocument as JSONDocumentInternals).syntaxErrors ?? [],
-  };
+  return couponDocument({ value, textDocument, jsonDocument, root, series: seriesObject(root), syntaxErrors: (jsonDocument as JSONDocumentInternals).syntaxErrors ?? [] }, text);
 }
 
 /** The `CouponSeriesV2` object of a root, if the root is an object holding one. */

@@ -8,7 +8,8 @@
  * Rules never throw on odd input: a value of the wrong type is the schema's
  * `wrong-type` diagnostic, so a rule silently skips it.
  */
-import Ajv, { ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { compileValidator } from './compiledValidators';
 import { parseTree, findNodeAtLocation, Node as JsoncNode } from 'jsonc-parser';
 import { ASTNode, Diagnostic, ObjectASTNode, PropertyASTNode, StringASTNode } from 'vscode-json-languageservice';
 import { DiagnosticCode } from './codes';
@@ -66,15 +67,17 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string | undefined>> = { '"': '"',
  * node's value (parser recovery on a broken string): callers then use the whole node.
  */
 export function stringValueOffsets(document: CouponDocument, node: StringASTNode): number[] | undefined {
-  const text = document.textDocument.getText();
-  const start = node.offset;
-  const end = node.offset + node.length;
+  // Only the string's own characters: a large file's whole text is not built for this (offsets pushed are the file's).
+  const text = document.textDocument.getText(rangeOf(document.textDocument, node));
+  const base = node.offset;
+  const start = 0;
+  const end = node.length;
   if (node.length < 2 || text[start] !== '"' || text[end - 1] !== '"') return undefined;
   const offsets: number[] = [];
   let decoded = '';
   let i = start + 1;
   while (i < end - 1) {
-    offsets.push(i);
+    offsets.push(base + i);
     const ch = text[i];
     if (ch !== '\\') {
       decoded += ch;
@@ -94,7 +97,7 @@ export function stringValueOffsets(document: CouponDocument, node: StringASTNode
       i += 2;
     }
   }
-  offsets.push(end - 1);
+  offsets.push(base + end - 1);
   return decoded === node.value ? offsets : undefined;
 }
 
@@ -104,7 +107,6 @@ function spanInString(offsets: number[] | undefined, node: StringASTNode, from: 
   return { offset: offsets[from], length: offsets[to] - offsets[from] };
 }
 
-let ajv: Ajv | undefined;
 const embeddedValidators = new Map<string, ValidateFunction | undefined>();
 
 /** The field's `x-embeddedJson` schema compiled with ajv, once, on first use. */
@@ -113,9 +115,7 @@ function embeddedValidator(name: string): ValidateFunction | undefined {
     const embedded = fieldSchema(name)?.['x-embeddedJson'];
     let validate: ValidateFunction | undefined;
     try {
-      // strict: false lets the editor annotations (markdownDescription, examples, x-*) pass through.
-      ajv ??= new Ajv({ allErrors: true, strict: false });
-      validate = embedded ? ajv.compile(embedded) : undefined;
+      validate = embedded ? compileValidator(embedded) : undefined;
     } catch {
       validate = undefined;
     }

@@ -7,7 +7,6 @@ import { Diagnostic, Range, TextDocument } from 'vscode-json-languageservice';
 import { ruleDocumentationHref } from './codes';
 import { createDiagnostic } from './diagnostics';
 import { CouponDocument, nodeValue, parseCouponText } from './parse';
-import { defaultReadmeUri } from './ruleDocumentation';
 import { runRules } from './rules';
 import { validateAgainstSchema } from './schemaValidation';
 
@@ -21,10 +20,11 @@ export interface ValidationOptions {
    */
   sendAs?: 'create' | 'update';
   /**
-   * The README whose rule table each diagnostic links to (`codeDescription`):
-   * by default this package's own; `null` for no links.
+   * The README whose rule table each diagnostic links to (`codeDescription`);
+   * no links without it. The platform says where it is (the language client,
+   * or `core/src/node/packageReadme.ts`).
    */
-  ruleDocumentationUri?: string | null;
+  ruleDocumentationUri?: string;
 }
 
 function messageText(message: Diagnostic['message']): string {
@@ -65,7 +65,7 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
 }
 
 /** Each diagnostic's link to its row in the README's rule table. */
-function linkRules(diagnostics: Diagnostic[], readmeUri: string | null | undefined): Diagnostic[] {
+function linkRules(diagnostics: Diagnostic[], readmeUri: string | undefined): Diagnostic[] {
   if (!readmeUri) return diagnostics;
   for (const diagnostic of diagnostics) {
     if (typeof diagnostic.code === 'string') diagnostic.codeDescription = { href: ruleDocumentationHref(readmeUri, diagnostic.code) };
@@ -74,7 +74,7 @@ function linkRules(diagnostics: Diagnostic[], readmeUri: string | null | undefin
 }
 
 export function validateCouponDocument(document: CouponDocument, options: ValidationOptions = {}): Diagnostic[] {
-  const readmeUri = options.ruleDocumentationUri === undefined ? defaultReadmeUri() : options.ruleDocumentationUri;
+  const readmeUri = options.ruleDocumentationUri;
   const diagnostics = syntaxDiagnostics(document);
   if (!document.root) {
     if (diagnostics.length === 0) {

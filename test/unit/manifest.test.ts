@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_SANDBOX_PORT, ENVIRONMENT_PROPERTIES, REGIONAL_HOSTS, SETTING_KEYS, SETTINGS_SECTION } from '../../core/src/environments';
 import { EXCLUDE_SETTING_KEY } from '../../core/src/fileSelection';
-import { FILE_SUFFIX, LANGUAGE_ID } from '../../core/src/protocol';
+import { FILE_SUFFIX, LANGUAGE_CLIENT_ID, LANGUAGE_ID, LANGUAGE_SETTING_KEYS } from '../../core/src/protocol';
 import { REPO_ROOT } from '../support/testUtil';
 
 interface Manifest {
@@ -29,10 +29,16 @@ const settings = manifest.contributes.configuration.properties;
 
 test('every setting the code reads is contributed, with the code\'s default', () => {
   const contributed = Object.keys(settings).map((key) => key.slice(SETTINGS_SECTION.length + 1)).sort();
-  assert.deepEqual(contributed, [...Object.values(SETTING_KEYS), EXCLUDE_SETTING_KEY].sort());
+  assert.deepEqual(contributed, [...new Set([...Object.values(SETTING_KEYS), EXCLUDE_SETTING_KEY, ...LANGUAGE_SETTING_KEYS])].sort());
   assert.equal(settings[`${SETTINGS_SECTION}.requestTimeoutSeconds`].default, DEFAULT_REQUEST_TIMEOUT_SECONDS);
   assert.equal(settings[`${SETTINGS_SECTION}.sandboxPort`].default, DEFAULT_SANDBOX_PORT);
   assert.deepEqual(settings[`${SETTINGS_SECTION}.${EXCLUDE_SETTING_KEY}`].default, []);
+});
+
+test('couponSeries.trace.server is the language client\'s trace setting (read by the client\'s id)', () => {
+  const trace = settings[`${LANGUAGE_CLIENT_ID}.trace.server`] as { enum?: string[]; default?: unknown } | undefined;
+  assert.deepEqual(trace?.enum, ['off', 'messages', 'verbose']);
+  assert.equal(trace?.default, 'off');
 });
 
 test('the host suggestions are the regional hosts', () => {

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { toSarif } from '../../cli/src/sarif';
 import { DIAGNOSTIC_CODES, DiagnosticCodeInfo, ruleAnchor, ruleDocumentationHref, VENDOR_DOCUMENTS } from '../../core/src/codes';
-import { defaultReadmeUri } from '../../core/src/ruleDocumentation';
+import { defaultReadmeUri } from '../../core/src/node/packageReadme';
 import { validateCouponSeries } from '../../core/src/validate';
 import { readmeWithRuleTable, ruleTableMarkdown } from '../../scripts/generate';
 import { FIXTURES, REPO_ROOT } from '../support/testUtil';
@@ -54,16 +54,16 @@ test('links to a rule: the README URI with the row anchor', () => {
   assert.equal(ruleDocumentationHref('https://example.test/README.md#old', 'wrong-type'), 'https://example.test/README.md#rule-wrong-type');
 });
 
-test('each diagnostic links to its row of this package\'s README (codeDescription); a client may name another README', () => {
+test('each diagnostic links to its row of the README it is told of (codeDescription); in Node, this package\'s README by default', () => {
   const text = '{"CouponSeriesV2": {"discountType": "HALF"}}';
   const readmeUri = pathToFileURL(path.join(REPO_ROOT, 'README.md')).href;
-  const diagnostics = validateCouponSeries(text);
+  assert.equal(defaultReadmeUri(), readmeUri);
+  const diagnostics = validateCouponSeries(text, { ruleDocumentationUri: readmeUri });
   assert.ok(diagnostics.length > 0);
   for (const diagnostic of diagnostics) assert.equal(diagnostic.codeDescription?.href, `${readmeUri}#rule-${String(diagnostic.code)}`);
-  assert.equal(defaultReadmeUri(), readmeUri);
   const told = validateCouponSeries(text, { ruleDocumentationUri: 'vscode-resource://ext/README.md' })[0];
   assert.equal(told.codeDescription?.href, `vscode-resource://ext/README.md#rule-${String(told.code)}`);
-  assert.equal(validateCouponSeries(text, { ruleDocumentationUri: null })[0].codeDescription, undefined);
+  assert.equal(validateCouponSeries(text)[0].codeDescription, undefined);
 });
 
 test('SARIF rules carry the same link as helpUri', () => {

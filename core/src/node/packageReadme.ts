@@ -1,9 +1,9 @@
 /**
- * Where the README is, for the link from each diagnostic to its rule's row
- * (`codeDescription` in the editor, `helpUri` in SARIF). The language client
- * may say (initialization option `readmeUri`); otherwise it is the README of
- * the package this code runs from: the bundles live in `<package>/dist/`, the
- * compiled tests in `<package>/out/…`.
+ * This package's README, for the link from each diagnostic to its rule's row
+ * (`codeDescription`, `helpUri` in SARIF) where nobody says where it is: the
+ * CLI, and the language server started by another editor (VS Code's client
+ * names the installed extension's README). The bundles live in
+ * `<package>/dist/`, the compiled tests in `<package>/out/…`. Node only.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
