@@ -24,6 +24,19 @@ const precompiledValidators = {
   },
 };
 
+/**
+ * The Node server's language service is a bundle of its own (dist/languageService.js),
+ * required after the server answered `initialize` (server/src/node/languageServiceModule.ts).
+ */
+const separateLanguageService = {
+  name: 'separate-language-service',
+  setup(build) {
+    build.onResolve({ filter: /core[\\/]src[\\/]languageService$/ }, (args) =>
+      /languageServiceModule\.ts$/.test(args.importer) ? { path: './languageService.js', external: true } : undefined,
+    );
+  },
+};
+
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
@@ -46,7 +59,8 @@ const browser = { ...common, platform: 'browser', target: 'es2022', mainFields: 
 
 const builds = [
   { ...common, entryPoints: { extension: 'client/src/node/extensionMain.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { server: 'server/src/node/serverMain.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { server: 'server/src/node/serverMain.ts' }, outdir: 'dist', plugins: [...common.plugins, separateLanguageService] },
+  { ...common, entryPoints: { languageService: 'core/src/languageService.ts' }, outdir: 'dist' },
   {
     ...common,
     entryPoints: { cli: 'cli/src/cli.ts' },

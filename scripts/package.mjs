@@ -22,7 +22,7 @@ const VSIX = 'dist/coupon-series.vsix';
 const PACKAGED_README = 'dist/README.md';
 const MAX_VSIX_BYTES = 2 * 1024 * 1024;
 /** What the code loads that package.json does not name: the clients start the server from these (a Node process; a web worker). */
-const LOADED_BY_CODE = ['dist/server.js', 'dist/browser/server.js'];
+const LOADED_BY_CODE = ['dist/server.js', 'dist/languageService.js', 'dist/browser/server.js'];
 /** What vsce itself writes, and the documents VS Code shows (README, CHANGELOG, licence). */
 const PACKAGE_FILES = ['[Content_Types].xml', 'extension.vsixmanifest', 'extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt'];
 const IMAGE_TYPES = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif' };

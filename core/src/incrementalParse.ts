@@ -14,7 +14,7 @@ import { ASTNode, TextDocument } from 'vscode-json-languageservice';
 import { changedSpan } from './edits';
 import { parseMembersOfFragment } from './fastParse';
 import { couponDocument, CouponDocument, excessiveNestingOffset, MAX_NESTING_DEPTH, parseCouponDocument, pathOf, seriesObject } from './parse';
-import { WindowedTextDocument } from './windowedDocument';
+import { isWindowedTextDocument } from './windowedDocument';
 
 /** Read access to the new text without building all of it (a windowed document's pieces). */
 interface TextAccess {
@@ -227,7 +227,7 @@ export function updateCouponDocument(previous: CouponDocument, textDocument: Tex
   let span: { start: number; oldEnd: number; newEnd: number };
   let access: TextAccess;
   let flat: string | undefined;
-  if (textDocument instanceof WindowedTextDocument && previous.mark) {
+  if (isWindowedTextDocument(textDocument) && previous.mark) {
     // What changed, and the characters around it, come from the window: no whole text is built for a token edit.
     span = textDocument.changeSince(previous.mark);
     const length = textDocument.length;

@@ -15,7 +15,7 @@ import {
 } from 'vscode-json-languageservice';
 import { buildTreeOfValidJson } from './fastParse';
 import { SERIES_KEY } from './schema';
-import { TextMark, WindowedTextDocument } from './windowedDocument';
+import { isWindowedTextDocument, TextMark } from './windowedDocument';
 
 /** What one parse of one document version yields. */
 export interface CouponDocument {
@@ -43,7 +43,7 @@ export interface CouponDocument {
  * version is what made the server's heap grow while typing.
  */
 export function couponDocument(fields: Omit<CouponDocument, 'text' | 'mark'>, text: string): CouponDocument {
-  if (!(fields.textDocument instanceof WindowedTextDocument)) return { ...fields, text };
+  if (!isWindowedTextDocument(fields.textDocument)) return { ...fields, text };
   const mark = fields.textDocument.mark();
   return Object.defineProperty({ ...fields, mark }, 'text', { get: () => mark.base.slice(0, mark.windowStart) + mark.window + mark.base.slice(mark.windowEnd) }) as CouponDocument;
 }

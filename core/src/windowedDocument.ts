@@ -77,7 +77,21 @@ function firstGreater(values: readonly number[], value: number): number {
   return low;
 }
 
+/**
+ * The brand of a windowed document. The Node server and its language service
+ * are two bundles (dist/server.js creates the documents, dist/languageService.js
+ * parses them), each with its own copy of this class, so `instanceof` cannot
+ * tell; a registered symbol can.
+ */
+const WINDOWED = Symbol.for('coupon-series.WindowedTextDocument');
+
+/** Whether `document` is a WindowedTextDocument, whichever bundle made it. */
+export function isWindowedTextDocument(document: unknown): document is WindowedTextDocument {
+  return typeof document === 'object' && document !== null && (document as Record<symbol, unknown>)[WINDOWED] === true;
+}
+
 export class WindowedTextDocument implements TextDocument {
+  readonly [WINDOWED] = true;
   private base = '';
   private baseLines: number[] = [0];
   private generation = 0;

@@ -4,6 +4,7 @@
  * json-language-features does: timers, and in Node the file system.
  */
 import type { Disposable } from 'vscode-languageserver';
+import type * as LanguageServiceModule from '../../core/src/languageService';
 
 export interface RuntimeEnvironment {
   readonly timer: {
@@ -17,6 +18,12 @@ export interface RuntimeEnvironment {
    * it cannot read, the server asks the client for the content instead.
    */
   readonly readFile?: (uri: string, maxBytes: number) => Promise<string | undefined> | null;
+  /**
+   * The coupon language service (JSON service, schema, validators, rules). Loaded
+   * after the server has answered `initialize`: in Node it is a bundle of its own
+   * (dist/languageService.js), so starting the server does not wait for it.
+   */
+  readonly loadLanguageService: () => typeof LanguageServiceModule;
   /** The README diagnostics link to when the client names none (Node: the server's own package's). */
   readonly defaultReadmeUri?: () => string | undefined;
 }

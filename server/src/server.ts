@@ -17,7 +17,7 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
 } from 'vscode-languageserver';
-import { createCouponLanguageService } from '../../core/src/languageService';
+import type { CouponLanguageService, CouponLanguageServiceOptions } from '../../core/src/languageService';
 import { WindowedTextDocument } from '../../core/src/windowedDocument';
 import {
   CouponServerInitializationOptions,
@@ -44,7 +44,10 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     create: (uri, languageId, version, content) => new WindowedTextDocument(uri, languageId, version, content),
     update: (document, changes, version) => (document.update(changes, version), document),
   });
-  let service = createCouponLanguageService();
+  let serviceOptions: CouponLanguageServiceOptions = {};
+  let loadedService: CouponLanguageService | undefined;
+  /** The language service, loaded on first use (the server answers `initialize` before loading it). */
+  const service = (): CouponLanguageService => (loadedService ??= runtime.loadLanguageService().createCouponLanguageService(serviceOptions));
   const workspace = new WorkspaceFiles();
   /** Unopened files whose saved content's diagnostics are shown (cleared when they leave the workspace check). */
   const shownUnopened = new Set<string>();
@@ -75,7 +78,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     validateOpen(uri) {
       const document = served(uri);
       if (!document) return;
-      publish(uri, service.validate(document), document.version);
+      publish(uri, service().validate(document), document.version);
     },
     async validateUnopened(uri) {
       if (!workspace.isIncluded(uri) || documents.get(uri)) return;
@@ -93,7 +96,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
         forgetUnopened(uri);
         return;
       }
-      publish(uri, service.validateText(uri, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
+      publish(uri, service().validateText(uri, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
       shownUnopened.add(uri);
     },
     failed(uri, error) {
@@ -127,7 +130,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as CouponServerInitializationOptions;
     const ruleDocumentationUri = options.readmeUri ?? runtime.defaultReadmeUri?.();
-    service = createCouponLanguageService({ serverSideSnippets: !options.snippetsContributedByClient, ...(ruleDocumentationUri ? { validation: { ruleDocumentationUri } } : {}) });
+    serviceOptions = { serverSideSnippets: !options.snippetsContributedByClient, ...(ruleDocumentationUri ? { validation: { ruleDocumentationUri } } : {}) };
     const clientWorkspace = params.capabilities.workspace;
     canPullConfiguration = clientWorkspace?.configuration === true;
     canRegisterConfiguration = clientWorkspace?.didChangeConfiguration?.dynamicRegistration === true;
@@ -152,6 +155,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   });
 
   connection.onInitialized(async () => {
+    // Load the language service while the client is still busy opening its documents.
+    runtime.timer.setImmediate(() => void service());
     if (canRegisterConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'couponSeries' });
     if (hearsFolderChanges) {
       connection.workspace.onDidChangeWorkspaceFolders(async ({ added, removed }) => {
@@ -196,7 +201,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   });
   documents.onDidClose(({ document }) => {
     scheduler.documentClosed(document.uri);
-    service.forget(document.uri);
+    service().forget(document.uri);
     if (workspace.isIncluded(document.uri)) {
       // The open version's diagnostics stay until the saved content's replace them.
       scheduler.enqueueUnopened([document.uri], true);
@@ -208,35 +213,35 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
 
   connection.onCompletion(async ({ textDocument, position }) => {
     const document = served(textDocument.uri);
-    return document ? service.complete(document, position) : null;
+    return document ? service().complete(document, position) : null;
   });
   connection.onHover(({ textDocument, position }) => {
     const document = served(textDocument.uri);
-    return document ? service.hover(document, position) : null;
+    return document ? service().hover(document, position) : null;
   });
   connection.onCodeAction(({ textDocument, context }) => {
     const document = served(textDocument.uri);
-    return document ? service.codeActions(document, context.diagnostics) : [];
+    return document ? service().codeActions(document, context.diagnostics) : [];
   });
   connection.onDocumentSymbol(({ textDocument }) => {
     const document = served(textDocument.uri);
-    return document ? service.documentSymbols(document) : [];
+    return document ? service().documentSymbols(document) : [];
   });
   connection.onFoldingRanges(({ textDocument }) => {
     const document = served(textDocument.uri);
-    return document ? service.foldingRanges(document) : [];
+    return document ? service().foldingRanges(document) : [];
   });
   connection.onSelectionRanges(({ textDocument, positions }) => {
     const document = served(textDocument.uri);
-    return document ? service.selectionRanges(document, positions) : [];
+    return document ? service().selectionRanges(document, positions) : [];
   });
   connection.onDocumentFormatting(({ textDocument, options }) => {
     const document = served(textDocument.uri);
-    return document ? service.format(document, undefined, options) : [];
+    return document ? service().format(document, undefined, options) : [];
   });
   connection.onDocumentRangeFormatting(({ textDocument, range, options }) => {
     const document = served(textDocument.uri);
-    return document ? service.format(document, range, options) : [];
+    return document ? service().format(document, range, options) : [];
   });
   connection.onShutdown(() => scheduler.dispose());
 

@@ -4,6 +4,7 @@
  * file system (the client reads workspace files for the server).
  */
 import { BrowserMessageReader, BrowserMessageWriter, createConnection } from 'vscode-languageserver/browser';
+import * as languageService from '../../../core/src/languageService';
 import { RuntimeEnvironment } from '../runtime';
 import { startServer } from '../server';
 
@@ -42,6 +43,8 @@ const runtime: RuntimeEnvironment = {
       return { dispose: () => clearTimeout(handle) };
     },
   },
+  // One worker script: the service is in it.
+  loadLanguageService: () => languageService,
 };
 
 startServer(connection, runtime);

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultReadmeUri } from '../../../core/src/node/packageReadme';
 import { FileTooLargeError, RuntimeEnvironment } from '../runtime';
+import { loadLanguageService } from './languageServiceModule';
 
 async function readLocalFile(uri: string, maxBytes: number): Promise<string | undefined> {
   const path = fileURLToPath(uri);
@@ -30,4 +31,5 @@ export const nodeRuntime: RuntimeEnvironment = {
   // Files on disk are read here; any other scheme is read by the client.
   readFile: (uri, maxBytes) => (uri.startsWith('file:') ? readLocalFile(uri, maxBytes) : null),
   defaultReadmeUri,
+  loadLanguageService,
 };
