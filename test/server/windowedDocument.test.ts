@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { changedSpan } from '../../core/src/edits';
-import { WindowedTextDocument } from '../../core/src/windowedDocument';
+import { parseCouponDocument } from '../../core/src/parse';
+import { isWindowedTextDocument, WindowedTextDocument } from '../../core/src/windowedDocument';
 
 function randomGenerator(seed: number): () => number {
   return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -99,4 +100,19 @@ test('a CR and a LF that edits bring together count as one line break', () => {
       compare(reference, windowed, randomGenerator(i + 1), JSON.stringify([initial, edits.slice(0, i + 1)]));
     }
   }
+});
+
+test('a windowed document made by another copy of the module (the server\'s bundle) is still recognised by the parser (the language service\'s bundle)', () => {
+  // A second copy of the module, as the Node server's two bundles each have one.
+  const modulePath = require.resolve('../../core/src/windowedDocument');
+  const cached = require.cache[modulePath];
+  delete require.cache[modulePath];
+  const copy = require('../../core/src/windowedDocument') as typeof import('../../core/src/windowedDocument');
+  require.cache[modulePath] = cached;
+  assert.notEqual(copy.WindowedTextDocument, WindowedTextDocument);
+  const other = new copy.WindowedTextDocument('file:///a.coupon.json', 'coupon-json', 1, '{"CouponSeriesV2": {"description": "x"}}');
+  assert.ok(!(other instanceof WindowedTextDocument), 'instanceof cannot tell');
+  assert.ok(isWindowedTextDocument(other));
+  assert.ok(parseCouponDocument(other).mark, 'the parse keeps a mark of the window, not the whole text');
+  assert.ok(!isWindowedTextDocument(TextDocument.create('file:///b.coupon.json', 'coupon-json', 1, '{}')));
 });
