@@ -173,9 +173,11 @@ function prepareDemoFolder(options: StartOptions): string {
     fs.cpSync(EXAMPLES, demo, { recursive: true });
     log(`copied examples/ to ${path.relative(process.cwd(), demo) || demo}: the demo edits the copy, never the tracked files`);
   }
-  if (sandboxPortSetting(demo) !== options.sandboxPort) {
+  const copiedPort = sandboxPortSetting(demo);
+  if (copiedPort !== options.sandboxPort) {
     const file = path.join(demo, EXAMPLE_SETTINGS);
-    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '{}';
+    // The demo environments on the sandbox (its second org) follow the port too.
+    const text = (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '{}').split(`127.0.0.1:${copiedPort ?? DEFAULT_SANDBOX_PORT}`).join(`127.0.0.1:${options.sandboxPort}`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, applyEdits(text, modify(text, [SANDBOX_PORT_SETTING], options.sandboxPort, { formattingOptions: { insertSpaces: true, tabSize: 2 } })));
   }
