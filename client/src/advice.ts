@@ -31,6 +31,7 @@ export function adviceFor(error: unknown, host: string | undefined): EditorAdvic
       case 'ambiguous':
         return { message: `${message} Add "orgId" to the environment in the ${setting(SETTING_KEYS.environments)} setting.`, actions: ['Open Settings'], setting: setting(SETTING_KEYS.environments) };
       case 'cancelled':
+      case 'unsaved':
         return { message, actions: [] };
       default:
         return { message, actions: ['Show Log'] };

@@ -40,10 +40,11 @@ export function createEditorSeriesFiles(): SeriesFiles {
         async (locked) => {
           const document = openDocument(file);
           if (document?.isDirty && document.getText() !== locked.text) {
-            throw new EngineProblem('unreadable', `${vscode.workspace.asRelativePath(file)} has unsaved changes: save it, then try again. Nothing was sent.`);
+            throw new EngineProblem('unsaved', `${vscode.workspace.asRelativePath(file)} has unsaved changes: save it, then try again. Nothing was sent.`);
           }
           const inEditor: LockedFile = {
             text: locked.text,
+            stillHeld: () => locked.stillHeld(),
             async update(change) {
               const open = openDocument(file);
               const onDisk = await disk.read(file);

@@ -5,23 +5,10 @@
  * request: the commands ask the server before sending).
  */
 import * as vscode from 'vscode';
-import { mayBelongTo, readDeployments } from '../../core/src/deployments';
+import { recordedOn } from '../../core/src/deployments';
 import { LANGUAGE_ID } from '../../core/src/protocol';
 import { COMMANDS } from './commands';
 import { CouponEnvironments } from './environments';
-
-/** The deployment the file's text records for `environment` (judged locally), if any. */
-function recordedOn(environments: CouponEnvironments, text: string): [string, { id: number }] | undefined {
-  const environment = environments.active();
-  if (!environment) return undefined;
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return [...readDeployments(root).entries].find(([key]) => mayBelongTo(environment, key));
-}
 
 /** Context key for menus and the keybinding: the active editor's file records a series on the active environment. */
 const BOUND_CONTEXT = 'couponSeries.activeFileBound';
@@ -41,7 +28,7 @@ export function registerStatusAndLenses(context: vscode.ExtensionContext, enviro
     const document = vscode.window.activeTextEditor?.document;
     if (document?.languageId === LANGUAGE_ID) status.show();
     else status.hide();
-    const bound = document?.languageId === LANGUAGE_ID && recordedOn(environments, document.getText()) !== undefined;
+    const bound = document?.languageId === LANGUAGE_ID && environment !== undefined && recordedOn(environment, document.getText()) !== undefined;
     void vscode.commands.executeCommand('setContext', BOUND_CONTEXT, bound);
   };
 
@@ -49,9 +36,10 @@ export function registerStatusAndLenses(context: vscode.ExtensionContext, enviro
   const lenses: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: lensesChanged.event,
     provideCodeLenses(document) {
-      const name = environments.active()?.name ?? 'server';
+      const active = environments.active();
+      const name = active?.name ?? 'server';
       const top = new vscode.Range(0, 0, 0, 0);
-      const recorded = recordedOn(environments, document.getText());
+      const recorded = active && recordedOn(active, document.getText());
       const push = new vscode.CodeLens(top, { title: '$(cloud) Push to Environment…', command: COMMANDS.push, arguments: [document.uri] });
       if (!recorded) return [new vscode.CodeLens(top, { title: `$(cloud-upload) Create on ${name}`, command: COMMANDS.create, arguments: [document.uri] }), push];
       return [

@@ -14,7 +14,7 @@
 import { applyEdits } from 'jsonc-parser';
 import { editsToSet } from './edits';
 import { Environment, hostIdentity, isOrgId } from './environments';
-import { DEPLOYMENTS_KEY, parseDeploymentKey as parseKey, SERIES_KEY } from './schema';
+import { DEPLOYMENTS_KEY, parseDeploymentKey, SERIES_KEY } from './schema';
 
 export { DEPLOYMENTS_KEY };
 
@@ -57,14 +57,14 @@ function isSeriesId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
-/** `<orgId>@<host>` split into its parts (the host in lower case), or undefined (the schema's parser, made tolerant of case). */
-export function parseDeploymentKey(key: string): { orgId: number; host: string } | undefined {
-  const parsed = parseKey(key);
+/** `<orgId>@<host>` split into its parts with the host in lower case (the schema's parser, made tolerant of case), or undefined. */
+export function deploymentKeyParts(key: string): { orgId: number; host: string } | undefined {
+  const parsed = parseDeploymentKey(key);
   return parsed && isOrgId(parsed.orgId) ? { orgId: parsed.orgId, host: parsed.host.toLowerCase() } : undefined;
 }
 
 function readDeployment(key: string, raw: unknown): Deployment | string {
-  const parsedKey = parseDeploymentKey(key);
+  const parsedKey = deploymentKeyParts(key);
   if (!parsedKey) return `the key "${key}" is not <orgId>@<host>, e.g. "100458@eu.api.capillarytech.com"`;
   if (!isRecord(raw)) return 'it is not an object';
   if (!isSeriesId(raw.id)) return '"id" is not a series id (a positive whole number)';
@@ -91,14 +91,14 @@ export function readDeployments(root: unknown): FileDeployments {
   for (const [key, value] of Object.entries(raw)) {
     const read = readDeployment(key, value);
     if (typeof read === 'string') result.problems.push({ key, problem: read });
-    else result.entries.set(parseDeploymentKeyNormalised(key), read);
+    else result.entries.set(normalisedKey(key), read);
   }
   return result;
 }
 
 /** Keys are compared with the host in lower case (a hand-written key may differ in case). */
-function parseDeploymentKeyNormalised(key: string): string {
-  const parsed = parseDeploymentKey(key);
+function normalisedKey(key: string): string {
+  const parsed = deploymentKeyParts(key);
   return parsed ? `${parsed.orgId}@${parsed.host}` : key;
 }
 
@@ -116,7 +116,7 @@ export function readLegacyIds(root: unknown): LegacyIds | undefined {
 function keyAsWritten(root: unknown, key: string): string {
   const raw = isRecord(root) ? root[DEPLOYMENTS_KEY] : undefined;
   if (!isRecord(raw)) return key;
-  return Object.keys(raw).find((candidate) => parseDeploymentKeyNormalised(candidate) === key) ?? key;
+  return Object.keys(raw).find((candidate) => normalisedKey(candidate) === key) ?? key;
 }
 
 function setPath(text: string, path: (string | number)[], value: unknown): string {
@@ -157,9 +157,20 @@ export function withoutLegacyIds(text: string): string {
  * one). For display; before sending, the engine asks the server.
  */
 export function mayBelongTo(environment: Environment, key: string): boolean {
-  const parsed = parseDeploymentKey(key);
+  const parsed = deploymentKeyParts(key);
   if (!parsed || parsed.host !== hostIdentity(environment.host)) return false;
   return environment.orgId === undefined || environment.orgId === parsed.orgId;
+}
+
+/** The deployment a file's text records for `environment`, judged from the settings alone (for display), if any. */
+export function recordedOn(environment: Environment, text: string): [string, Deployment] | undefined {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return [...readDeployments(root).entries].find(([key]) => mayBelongTo(environment, key));
 }
 
 /** Now in the `pushedAt` format: UTC to the second. */

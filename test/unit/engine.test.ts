@@ -256,30 +256,80 @@ test('two pushes of one new file at once: exactly one series, and the file recor
   assert.equal(sandbox.state().seriesCount, before + 1);
   const recorded = await deploymentsOf(file);
   assert.equal(recorded.size, 1);
-  await assert.rejects(stat(lockPathOf(file)), { code: 'ENOENT' }, 'the lock is gone');
+  await assert.rejects(stat(await lockPathOf(file)), { code: 'ENOENT' }, 'the lock is gone');
 });
 
-test('a lock left by a process that died is broken; a live one is waited for', async () => {
+test('a lock left by a process that died is broken; a live one is waited for, however old', async () => {
   const a = await connect(orgA());
+  const { hostname } = await import('node:os');
   const file = await newFile('stale.coupon.json', seriesText('Stale lock'));
   // A dead process on this machine (pid 2^22 - 1 is above Linux's default pid_max-ish range and not running).
-  await writeFile(lockPathOf(file), JSON.stringify({ pid: 4_194_303, hostname: (await import('node:os')).hostname(), since: '2026-01-01T00:00:00Z', token: 'dead' }));
+  await writeFile(await lockPathOf(file), JSON.stringify({ pid: 4_194_303, hostname: hostname(), since: '2026-01-01T00:00:00Z', token: 'dead' }));
   const outcome = await pushFile(a, files, file, { mode: 'create' });
   assert.equal(outcome.action, 'create');
-  // Another machine's lock nobody refreshed for longer than the stale time.
+  // Another machine's lock nobody refreshes: stale once its refresh time stood still for staleMs while we watched.
+  const quick = createNodeSeriesFiles({ lock: { waitMs: 10_000, staleMs: 300 } });
   const second = await newFile('old.coupon.json', seriesText('Old lock'));
-  await writeFile(lockPathOf(second), JSON.stringify({ pid: 1, hostname: 'elsewhere', since: '2026-01-01T00:00:00Z', token: 'old' }));
-  const old = new Date(Date.now() - 120_000);
-  await utimes(lockPathOf(second), old, old);
-  assert.equal((await pushFile(a, files, second, { mode: 'create' })).action, 'create');
+  await writeFile(await lockPathOf(second), JSON.stringify({ pid: 1, hostname: 'elsewhere', since: '2026-01-01T00:00:00Z', token: 'old' }));
+  const waits: string[] = [];
+  assert.equal((await pushFile(a, quick, second, { mode: 'create', onWait: (holder) => waits.push(holder) })).action, 'create');
+  assert.deepEqual(waits, ['process 1 on elsewhere, since 2026-01-01T00:00:00Z'], 'watched before breaking it');
   // A fresh lock of another machine is live: waited for, then given up on.
   const third = await newFile('held.coupon.json', seriesText('Held'));
-  await writeFile(lockPathOf(third), JSON.stringify({ pid: 1, hostname: 'elsewhere', since: '2026-01-01T00:00:00Z', token: 'held' }));
+  await writeFile(await lockPathOf(third), JSON.stringify({ pid: 1, hostname: 'elsewhere', since: '2026-01-01T00:00:00Z', token: 'held' }));
   const impatient = createNodeSeriesFiles({ lock: { waitMs: 300 } });
   const mark = sandbox.requests().length;
   const locked = await rejectsWithProblem(pushFile(a, impatient, third, { mode: 'create' }), 'locked');
   assert.match(locked.message, /process 1 on elsewhere/);
+  // A live process of this machine (this one) is never broken, even when its lock has not been refreshed for long.
+  const fourth = await newFile('live.coupon.json', seriesText('Live'));
+  const liveLock = await lockPathOf(fourth);
+  await writeFile(liveLock, JSON.stringify({ pid: process.pid, hostname: hostname(), since: '2026-01-01T00:00:00Z', token: 'live' }));
+  const old = new Date(Date.now() - 3_600_000);
+  await utimes(liveLock, old, old);
+  await rejectsWithProblem(pushFile(a, createNodeSeriesFiles({ lock: { waitMs: 600, staleMs: 100 } }), fourth, { mode: 'create' }), 'locked');
   assert.deepEqual(requestsSince(mark), []);
+  assert.equal(JSON.parse(await readFile(liveLock, 'utf8')).token, 'live', 'the live lock is still there');
+});
+
+test('a lock taken over while a push waits for its confirmation: nothing is sent, the file stays', async () => {
+  const a = await connect(orgA());
+  const text = seriesText('Taken over');
+  const file = await newFile('taken.coupon.json', text);
+  const mark = sandbox.requests().length;
+  const problem = await rejectsWithProblem(
+    pushFile(a, files, file, {
+      mode: 'create',
+      confirm: async () => {
+        // What another process does when it judged this lock abandoned: replace it with its own.
+        await writeFile(await lockPathOf(file), JSON.stringify({ pid: 1, hostname: 'elsewhere', since: '2026-01-01T00:00:00Z', token: 'theirs' }));
+        return true;
+      },
+    }),
+    'locked',
+  );
+  assert.match(problem.message, /taken over by process 1 on elsewhere/);
+  assert.deepEqual(requestsSince(mark).filter((request) => request.method !== 'GET'), []);
+  assert.equal(await readFile(file, 'utf8'), text);
+  assert.equal(JSON.parse(await readFile(await lockPathOf(file), 'utf8')).token, 'theirs', 'their lock is left alone');
+});
+
+test('two names of one file (hard links) pushed at once: exactly one series', async () => {
+  const a = await connect(orgA());
+  const original = await newFile('twin.coupon.json', seriesText('Twins'));
+  const other = path.join(folder, 'twin-other.coupon.json');
+  await link(original, other);
+  const before = sandbox.state().seriesCount;
+  sandbox.setFaults({ delayMs: { method: 'POST', ms: 300 } });
+  try {
+    const outcomes = await Promise.all([pushFile(a, files, original, { mode: 'push' }), pushFile(a, files, other, { mode: 'push' })]);
+    assert.deepEqual(outcomes.map((outcome) => outcome.action).sort(), ['create', 'none']);
+  } finally {
+    sandbox.setFaults({});
+  }
+  assert.equal(sandbox.state().seriesCount, before + 1);
+  assert.equal((await deploymentsOf(other)).size, 1, 'both names see the record');
+  assert.equal((await stat(original)).nlink, 2, 'still one file with two names');
 });
 
 test('a symbolic link: the real file gets the record; pushing again creates nothing. Hard links and renames too', async () => {
@@ -339,6 +389,23 @@ test('legacy ids inside CouponSeriesV2 move into deployments on the right server
   assert.equal((await pushFile(await connect(orgB()), files, file, { mode: 'push' })).action, 'create');
 });
 
+test('a legacy id without its orgId is never sent anywhere: the server shows each org only its own series', async () => {
+  const created = await clientOf(SANDBOX_USERNAME).createSeries({ CouponSeriesV2: { ...sampleSeries(), description: 'Bare id' } });
+  // Org B has a series with the same id (the orgs' ids overlap in the sandbox, as on the real servers).
+  let onB = await clientOf(SANDBOX_SECOND_ORG_USERNAME).createSeries({ CouponSeriesV2: sampleSeries() });
+  while (onB.id < created.id) onB = await clientOf(SANDBOX_SECOND_ORG_USERNAME).createSeries({ CouponSeriesV2: sampleSeries() });
+  const bare = { CouponSeriesV2: { ...sampleSeries(), description: 'Bare id', id: created.id } };
+  const file = await newFile('bare.coupon.json', `${JSON.stringify(bare, null, 2)}\n`);
+  const before = await readFile(file, 'utf8');
+  const mark = sandbox.requests().length;
+  for (const env of [orgB(), environment('Org B, no orgId', SANDBOX_SECOND_ORG_USERNAME, undefined), orgA()]) {
+    const problem = await rejectsWithProblem(pushFile(await connect(env), files, file, { mode: 'push', force: true }), 'mismatch');
+    assert.match(problem.message, /without the "orgId" it belongs to/);
+  }
+  assert.deepEqual(requestsSince(mark).filter((request) => request.method !== 'GET'), [], 'no PUT of the id to any org');
+  assert.equal(await readFile(file, 'utf8'), before);
+});
+
 test('a failed create leaves the file byte-identical; a failed write-back names the series to add by hand', async () => {
   const a = await connect(orgA());
   const text = seriesText('Fails', 3);
@@ -351,7 +418,8 @@ test('a failed create leaves the file byte-identical; a failed write-back names 
   // Files whose write-back fails (a full disk, a removed folder).
   const failingWrites: SeriesFiles = {
     ...files,
-    withLock: (target, work, options) => files.withLock(target, (locked) => work({ text: locked.text, update: () => Promise.reject(new Error('ENOSPC: no space left on device')) }), options),
+    withLock: (target, work, options) =>
+      files.withLock(target, (locked) => work({ text: locked.text, stillHeld: () => locked.stillHeld(), update: () => Promise.reject(new Error('ENOSPC: no space left on device')) }), options),
   };
   const problem = await rejectsWithProblem(pushFile(a, failingWrites, file, { mode: 'create' }), 'write-back');
   assert.match(problem.message, /Series \d+ is on Org A, but the file could not record it \(ENOSPC.*\)\. Add this to the file's "deployments" by hand/);

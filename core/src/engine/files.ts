@@ -14,6 +14,12 @@ export interface LockedFile {
    * write time (an editor buffer may have moved on), written atomically.
    */
   update(change: (current: string) => string): Promise<void>;
+  /**
+   * Throws a `locked` problem when the lock is no longer ours (another
+   * process judged it abandoned and took it): checked right before sending
+   * and before writing back, so a taken-over lock never leads to a second create.
+   */
+  stillHeld(): Promise<void>;
 }
 
 export interface LockOptions {

@@ -258,6 +258,8 @@ export async function pushFile(connection: Connection, files: SeriesFiles, file:
         if (!(await options.confirm(question))) throw new EngineProblem('cancelled', 'Nothing was sent.');
       }
       const sent = sentFields(series);
+      // A confirmation may have waited long; if our lock was taken meanwhile, another run may be sending this very file.
+      await locked.stillHeld();
       if (action === 'create') {
         const server = await connection.client.createSeries({ CouponSeriesV2: sent }, { ...(signal ? { signal } : {}) });
         const orgId = typeof server.orgId === 'number' ? server.orgId : connection.environment.orgId;
@@ -403,6 +405,7 @@ export async function pullIntoFile(connection: Connection, files: SeriesFiles, f
       const server = status.server;
       let merged = { text: locked.text, kept: [] as string[], changed: [] as string[] };
       let written = false;
+      await locked.stillHeld();
       await locked.update((current) => {
         merged = mergeServerIntoFile(current, server);
         const series = analyzeFile(merged.text).series ?? {};

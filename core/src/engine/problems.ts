@@ -28,6 +28,8 @@ export type EngineProblemKind =
   | 'no-credentials'
   /** A new file was to be written where one exists (or appeared). */
   | 'exists'
+  /** The editor holds changes of the file that are not saved (the engine sends only what is on disk). */
+  | 'unsaved'
   /** The file could not be read or is not a coupon file at all. */
   | 'unreadable'
   /** The user said no, or cancelled. */

@@ -7,7 +7,7 @@
  */
 import type { Diagnostic } from 'vscode-json-languageservice';
 import type { ServerCouponSeries } from '../api';
-import { Deployment, FileDeployments, LegacyIds, parseDeploymentKey, readDeployments, readLegacyIds } from '../deployments';
+import { Deployment, FileDeployments, LegacyIds, deploymentKeyParts, readDeployments, readLegacyIds } from '../deployments';
 import { deploymentKey } from '../environments';
 import { FIELDS_NOT_RETURNED } from '../schema';
 import { compareWithServer, SERIES_KEY } from '../series';
@@ -148,11 +148,12 @@ function boundStatus(file: AnalyzedFile, connection: Connection, key: string, de
 /** Legacy ids: this environment's series only if the server shows it with the file's org (and seriesCode). */
 function legacyStatus(file: AnalyzedFile, connection: Connection, legacy: LegacyIds, expectedOrgId: number | undefined, server: ServerCouponSeries | undefined): FileStatus {
   const name = connection.environment.name;
+  const otherOrg = connection.environment.orgId === undefined ? ` If ${name} is another org, give it its "orgId": the file is then created there as a new series.` : '';
   const unverified = (why: string): FileStatus => ({
     ...baseStatus('mismatch', 'none'),
     problem:
       `This file holds series ${legacy.id} inside ${SERIES_KEY} (made before deployments were recorded), and ${why}, so it cannot be this environment's: nothing was sent. ` +
-      `Run the command against the environment where the series was created (its ids then move into "deployments"), or remove "id", "seriesCode" and "orgId" from ${SERIES_KEY} to create it on ${name} as a new series.`,
+      `Run the command against the environment where the series was created (its ids then move into "deployments"), or remove "id", "seriesCode" and "orgId" from ${SERIES_KEY} to create it on ${name} as a new series.${otherOrg}`,
   });
   if (!server) return unverified(`${name} has no series ${legacy.id}${expectedOrgId === undefined ? '' : ` in org ${expectedOrgId}`}`);
   const mismatch = identityMismatch({ ...legacy, ...(expectedOrgId === undefined ? {} : { orgId: expectedOrgId }) }, server);
@@ -177,18 +178,28 @@ export function lookupFor(file: AnalyzedFile, connection: Connection): Lookup {
   }
   const { environment, host } = connection;
   const { legacy } = file;
+  // The server shows each caller only its own org's series, so an old id without its org proves nothing: refused.
+  const unownedLegacy = (id: number): Lookup =>
+    none({
+      ...baseStatus('mismatch', 'none'),
+      problem:
+        `This file holds series ${id} inside ${SERIES_KEY} (made before deployments were recorded) without the "orgId" it belongs to, so whether it is ${environment.name}'s series cannot be checked: nothing was sent. ` +
+        `Add its "orgId" next to "id" (then the first command against its environment moves the ids into "deployments"), or remove "id" and "seriesCode" to create it as a new series.`,
+    });
   if (connection.key !== undefined) {
     const key = connection.key;
     const deployment = file.deployments.entries.get(key);
     if (deployment) return { ids: [deployment.id], resolve: (found) => boundStatus(file, connection, key, deployment, found(deployment.id), false) };
-    if (legacy && (legacy.orgId === undefined || legacy.orgId === environment.orgId)) {
+    if (legacy && legacy.orgId === undefined) return unownedLegacy(legacy.id);
+    if (legacy && legacy.orgId === environment.orgId) {
       return { ids: [legacy.id], resolve: (found) => legacyStatus(file, connection, legacy, environment.orgId, found(legacy.id)) };
     }
     return none({ ...baseStatus('not-created', 'create'), key });
   }
   // No orgId in the settings: the org is recognised by which recorded series the server shows these credentials.
-  const onHost = [...file.deployments.entries].filter(([key]) => parseDeploymentKey(key)?.host === host);
+  const onHost = [...file.deployments.entries].filter(([key]) => deploymentKeyParts(key)?.host === host);
   if (onHost.length === 0) {
+    if (legacy && legacy.orgId === undefined) return unownedLegacy(legacy.id);
     if (legacy) return { ids: [legacy.id], resolve: (found) => legacyStatus(file, connection, legacy, legacy.orgId, found(legacy.id)) };
     return none(baseStatus('not-created', 'create'));
   }

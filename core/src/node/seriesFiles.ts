@@ -141,10 +141,11 @@ export function createNodeSeriesFiles(options: NodeSeriesFilesOptions = {}): Ser
       }
       return withFileLock(
         real,
-        async () => {
+        async (held) => {
           const { text, bom } = await readText(real);
           const locked: LockedFile = {
             text,
+            stillHeld: () => held.stillHeld(),
             async update(change) {
               const current = await readText(real);
               const next = change(current.text);
