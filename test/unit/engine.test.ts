@@ -237,6 +237,26 @@ test('plan: create, update with the changed fields, none, invalid; a plan sends 
   assert.match(sent[0].query, /^ids=\d+(%2C|,)\d+$/);
 });
 
+test('a server that answers a batched read 404 when one id is unknown: the batch is read id by id, and the others are still found', async () => {
+  const a = await connect(orgA());
+  const kept = await newFile('kept.coupon.json', seriesText('Kept'));
+  await pushFile(a, files, kept, { mode: 'create' });
+  const keptText = await readFile(kept, 'utf8');
+  const goneText = keptText.replace(/"id": \d+/, '"id": 987654321');
+  sandbox.setFaults({ wholeBatchNotFound: {} });
+  try {
+    const mark = sandbox.requests().length;
+    const plan = await planFiles(a, [
+      { file: 'kept', text: keptText },
+      { file: 'gone', text: goneText },
+    ]);
+    assert.deepEqual(plan.map((entry) => [entry.file, entry.state]), [['kept', 'in-sync'], ['gone', 'missing']]);
+    assert.deepEqual(requestsSince(mark).map((request) => request.status), [404, 200, 404], 'the batch, then each id');
+  } finally {
+    sandbox.setFaults({});
+  }
+});
+
 test('two pushes of one new file at once: exactly one series, and the file records it', async () => {
   const a = await connect(orgA());
   const file = await newFile('race.coupon.json', seriesText('Race'));

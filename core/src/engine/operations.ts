@@ -44,11 +44,24 @@ async function fetchSeries(connection: Connection, ids: readonly number[], optio
     try {
       for (const series of await connection.client.getSeries(batch, options)) found.set(series.id, series);
     } catch (error) {
-      // None of the batch exists: an answer, not a failure.
-      if (!(error instanceof CouponApiError && error.kind === 'not-found')) throw error;
+      if (!(isNotFound(error) || (batch.length > 1 && error instanceof CouponApiError && error.kind === 'validation'))) throw error;
+      // The docs show one id per read; how the server answers a batch with an unknown id in it is not
+      // documented (a 404 or 400 for all of it would hide the others), so such a batch is read id by id.
+      for (const id of batch.length > 1 ? batch : []) {
+        try {
+          for (const series of await connection.client.getSeries(id, options)) found.set(series.id, series);
+        } catch (single) {
+          if (!isNotFound(single)) throw single;
+        }
+      }
     }
   }
   return found;
+}
+
+/** None of the ids exists: an answer, not a failure. */
+function isNotFound(error: unknown): boolean {
+  return error instanceof CouponApiError && error.kind === 'not-found';
 }
 
 /** One file's status on the connection's environment (one read, when the file records anything there). */

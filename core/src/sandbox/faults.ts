@@ -22,6 +22,8 @@ export interface SandboxFaults {
   dropConnection?: FaultScope & { afterProcessing?: boolean };
   /** Answer 502 with an HTML page, as a failing gateway would. */
   htmlBody?: FaultScope;
+  /** Answer a read of several ids with 404 when any of them is unknown (the docs do not say how the real server answers that). */
+  wholeBatchNotFound?: FaultScope;
 }
 
 export type FaultName = keyof SandboxFaults;
@@ -32,6 +34,7 @@ const FAULT_OPTIONS: Record<FaultName, string[]> = {
   delayMs: ['ms'],
   dropConnection: ['afterProcessing'],
   htmlBody: [],
+  wholeBatchNotFound: [],
 };
 
 const MAX_DELAY_MS = 120_000;

@@ -225,6 +225,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (bad !== undefined) return invalidInput(`"${bad}" is not a series id.`);
     const found = raw.map((id) => store.get(caller.orgId, Number(id))).filter((series): series is StoredSeries => series !== undefined);
     if (found.length === 0) return unknownSeries(raw);
+    if (found.length < raw.length && faults.take('wholeBatchNotFound', 'GET', url.pathname)) {
+      return unknownSeries(raw.filter((id) => !found.some((series) => series.id === Number(id))));
+    }
     return { status: 200, body: { entity: found.map(seriesAnswer), warnings: [] } };
   }
 
