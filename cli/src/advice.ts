@@ -42,15 +42,19 @@ function apiAdvice(error: CouponApiError, host: string | undefined): string | un
   }
 }
 
-/** A failure as the CLI reports it (text and `--json`): what happened, then what to do. `host` is the target's hostname. */
-export function describeFailure(error: unknown, host?: string): FailureReport {
+/**
+ * A failure as the CLI reports it (text and `--json`): what happened, then what
+ * to do. `host` is the target's hostname; `commandAdvice` replaces the usual advice
+ * for some problems where a command knows better (pull FILE: `not-created`).
+ */
+export function describeFailure(error: unknown, host?: string, commandAdvice: Partial<Record<EngineProblem['kind'], string>> = {}): FailureReport {
   if (error instanceof EngineProblem) {
-    const advice = ENGINE_ADVICE[error.kind];
+    const advice = commandAdvice[error.kind] ?? ENGINE_ADVICE[error.kind];
     return { kind: error.kind, message: advice ? `${error.message} ${advice}` : error.message };
   }
   if (error instanceof CouponApiError) {
-    const advice = apiAdvice(error, host);
-    return { kind: error.kind, message: advice ? `${error.message} ${advice}` : error.message, ...(error.status ? { status: error.status } : {}) };
+    const what = apiAdvice(error, host);
+    return { kind: error.kind, message: what ? `${error.message} ${what}` : error.message, ...(error.status ? { status: error.status } : {}) };
   }
   return { kind: 'network', message: error instanceof Error ? error.message : String(error) };
 }

@@ -198,6 +198,10 @@ export async function connect(args: ParsedArgs, context: CommandContext): Promis
       scrubber.add(decodeURIComponent(password));
     }
   }
+  if (target.caFiles.length > 0) {
+    // The editor takes CAs only from user settings; a terminal run in a folder is the user's own choice, so say where they came from.
+    context.output.warn(`trusting the CA certificates named by ${SETTINGS_SECTION}.extraCaCertificates in ${SETTINGS_FILE}: ${target.caFiles.join(', ')}`);
+  }
   const certificates = readCertificates([...listOption(args, 'ca'), ...target.caFiles], env, cwd);
   const dispatcher = createDispatcher({
     strictSSL: true,

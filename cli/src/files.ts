@@ -1,16 +1,16 @@
 /**
- * Finding coupon files (paths, folders, globs), reading many of them
- * concurrently, and writing one atomically. Which files count is
+ * Finding coupon files (paths, folders, globs) and reading many of them
+ * concurrently (writes are the engine's: core/src/node/seriesFiles.ts). Which files count is
  * core/src/fileSelection.ts's rule, shared with the editor.
  */
-import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { readFile } from 'node:fs';
-import { rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
 import { COUPON_FILE_PATTERN, couponSuffixAnyCase, Exclusion, SKIPPED_FOLDERS } from '../../core/src/fileSelection';
+import { withoutByteOrderMark } from '../../core/src/node/seriesFiles';
 import { FILE_SUFFIX } from '../../core/src/protocol';
 
 export const COUPON_SUFFIX = FILE_SUFFIX;
@@ -141,26 +141,4 @@ export function readFiles<T>(files: readonly string[], onRead: (result: ReadResu
     };
     for (let slot = 0; slot < Math.min(READ_CONCURRENCY, files.length); slot++) start();
   });
-}
-
-/**
- * Replaces `file`'s content in one step: a temporary file in the same folder,
- * then a rename, so a crash or a full disk never leaves half a file. Keeps
- * the file's permission bits.
- */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const existing = await statOrUndefined(file);
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temporary, text, { encoding: 'utf8', flag: 'wx', ...(existing ? { mode: existing.mode & 0o777 } : {}) });
-    await rename(temporary, file);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
-}
-
-/** Editors hide a UTF-8 byte order mark and so does the language server's client: the CLI reads past it too. */
-export function withoutByteOrderMark(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -17,8 +17,9 @@ import {
   SendQuestion,
   SeriesFiles,
 } from '../../core/src/engine';
+import { recordedOn } from '../../core/src/deployments';
 import { Environment, REGIONAL_HOSTS, SETTINGS_SECTION, SETTING_KEYS } from '../../core/src/environments';
-import { isCouponDocument, LANGUAGE_ID } from '../../core/src/protocol';
+import { isCouponDocument, isCouponFileName } from '../../core/src/protocol';
 import { SANDBOX_PASSWORD, SANDBOX_USERNAME } from '../../core/src/sandbox';
 import { comparisonTexts } from '../../core/src/series';
 import { checkBaseUrl } from '../../core/src/api';
@@ -305,18 +306,28 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
     }
   }
 
-  /** A free name for a pulled series in `folder`: `<id>.coupon.json`, else `<id>-2.coupon.json`... */
-  async function pullNewFile(connection: Connection, id: number, folder: vscode.Uri): Promise<vscode.Uri> {
+  /**
+   * The file for series `id` in `folder`: `<id>.coupon.json` when it already
+   * records that series on this environment (opened, not copied), else a new
+   * file at the first free name of `<id>.coupon.json`, `<id>-2.coupon.json`...
+   * (ids overlap between orgs, so an existing `<id>.coupon.json` may be another series).
+   */
+  async function pullNewFile(connection: Connection, id: number, folder: vscode.Uri): Promise<{ uri: vscode.Uri; existing: boolean }> {
     for (let attempt = 1; ; attempt++) {
       const target = vscode.Uri.joinPath(folder, `${id}${attempt > 1 ? `-${attempt}` : ''}.coupon.json`);
+      const existing = await files.read(target.fsPath).catch(() => undefined);
+      if (existing !== undefined && recordedOn(connection.environment, existing)?.[1].id === id) return { uri: target, existing: true };
       try {
-        const pulled = await pullSeriesToNewFile(connection, files, id, target.fsPath);
-        for (const field of pulled.toFillIn) void vscode.window.showWarningMessage(`${path.basename(target.fsPath)}: fill in ${field}`);
-        return target;
+        if (existing === undefined) {
+          const pulled = await pullSeriesToNewFile(connection, files, id, target.fsPath);
+          for (const field of pulled.toFillIn) void vscode.window.showWarningMessage(`${path.basename(target.fsPath)}: fill in ${field}`);
+          return { uri: target, existing: false };
+        }
       } catch (error) {
-        // Never replaces a file: another name, a few times.
-        if (!(error instanceof EngineProblem && error.kind === 'exists') || attempt >= 20) throw error;
+        // Never replaces a file (one may appear meanwhile).
+        if (!(error instanceof EngineProblem && error.kind === 'exists')) throw error;
       }
+      if (attempt >= 20) throw new EngineProblem('exists', `${id}.coupon.json to ${id}-${attempt}.coupon.json all exist: nothing was written.`);
     }
   }
 
@@ -337,7 +348,12 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
     }
     try {
       const target = await withProgress(`Fetching series ${id} from ${environment.name}…`, () => pullNewFile(connection, id, folder));
-      await vscode.window.showTextDocument(target);
+      await vscode.window.showTextDocument(target.uri);
+      if (target.existing) {
+        const name = path.basename(target.uri.fsPath);
+        const pick = await vscode.window.showInformationMessage(`${name} already holds series ${id} of ${environment.name}: opened it. Pull again to bring it up to date.`, 'Pull into It');
+        if (pick) await pull(target.uri);
+      }
     } catch (error) {
       report(error, environment);
     } finally {
@@ -351,7 +367,7 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
     const environment = activeEnvironment();
     if (!environment) return;
     const targeted = uriOf(argument) ?? vscode.window.activeTextEditor?.document.uri;
-    const isCoupon = targeted && targeted.scheme === 'file' && isCouponDocument(targeted.toString(), LANGUAGE_ID);
+    const isCoupon = targeted && targeted.scheme === 'file' && isCouponFileName(targeted.path);
     if (!isCoupon) return pullById(environment);
     const uri = await couponFile(targeted);
     if (!uri) return;
@@ -453,6 +469,7 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
     try {
       const url = await environments.sandbox.ensureRunning(environments.settings().sandboxPort);
       void vscode.window.showInformationMessage(`Local sandbox running at ${url} (user ${SANDBOX_USERNAME}, password ${SANDBOX_PASSWORD}).`);
+      void vscode.commands.executeCommand(COMMANDS.refreshView);
     } catch (error) {
       report(error);
     }

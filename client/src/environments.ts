@@ -5,8 +5,6 @@
  * engine's connection for an environment. The rules (what a valid environment
  * is, identities, keys) live in core.
  */
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Credentials, md5Hex, StoredToken, TokenStore } from '../../core/src/api';
 import { Connection, CredentialSource, openConnection } from '../../core/src/engine';
@@ -18,8 +16,10 @@ import {
   findEnvironment,
   LOCAL_SANDBOX_NAME,
   parseSettings,
+  SETTING_KEYS,
   SETTINGS_SECTION,
 } from '../../core/src/environments';
+import { readUserCaCertificates } from '../../core/src/node/caCertificates';
 import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
 import { SANDBOX_PASSWORD } from '../../core/src/sandbox';
 import { LocalSandboxHost } from './localSandbox';
@@ -60,8 +60,6 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
     private readonly state: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
     readonly sandbox: LocalSandboxHost,
-    /** The folder of the user settings file: relative CA paths (a machine setting) are relative to it. */
-    private readonly userSettingsFolder: string,
   ) {
     this.tokens = new SecretTokenStore(secrets);
     this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
@@ -98,6 +96,11 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
 
   active(): Environment | undefined {
     return findEnvironment(this.all(), this.activeName());
+  }
+
+  /** Whether the local sandbox answers on its configured port (without starting it). */
+  sandboxAnswers(): Promise<boolean> {
+    return this.sandbox.answers(this.settings().sandboxPort);
   }
 
   isSandbox(environment: Environment): boolean {
@@ -142,15 +145,7 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
   async connect(environment: Environment): Promise<Connection> {
     const settings = this.settings();
     if (this.isSandbox(environment)) await this.sandbox.ensureRunning(settings.sandboxPort);
-    const extraCaCertificates = await Promise.all(
-      settings.extraCaCertificates.map(async (file) => {
-        try {
-          return await readFile(path.resolve(this.userSettingsFolder, file), 'utf8');
-        } catch (error) {
-          throw new Error(`Cannot read the CA certificate file ${file} (couponSeries.extraCaCertificates): ${(error as Error).message}`);
-        }
-      }),
-    );
+    const extraCaCertificates = await readUserCaCertificates(settings.extraCaCertificates, `${SETTINGS_SECTION}.${SETTING_KEYS.extraCaCertificates}`);
     return openConnection(environment, {
       credentials: this,
       transport: createNodeHttpTransport({ extraCaCertificates }),

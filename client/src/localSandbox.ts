@@ -16,6 +16,11 @@ export class LocalSandboxHost implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /** Whether a sandbox (this one, or one started elsewhere) answers on the port: checks without starting one. */
+  async answers(port: number): Promise<boolean> {
+    return (this.running !== undefined && this.running.port === port) || sandboxAnswers(port);
+  }
+
   /** The sandbox's URL, starting it if nothing answers on the port. */
   ensureRunning(port: number): Promise<string> {
     if (this.running && this.running.port === port) return Promise.resolve(this.running.url);

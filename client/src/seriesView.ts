@@ -10,11 +10,13 @@ import * as vscode from 'vscode';
 import { FileDeployments, mayBelongTo, readDeployments } from '../../core/src/deployments';
 import { EngineProblem, FilePlan, planFiles, SeriesFiles, SeriesState } from '../../core/src/engine';
 import { Environment } from '../../core/src/environments';
-import { COUPON_FILES_GLOB } from '../../core/src/protocol';
+import { COUPON_FILES_GLOB, isCouponFileName } from '../../core/src/protocol';
 import { COMMANDS } from './commands';
 import { CouponEnvironments } from './environments';
 
 const MAX_FILES = 5_000;
+/** Files read at once when listing the workspace. */
+const READ_CONCURRENCY = 16;
 
 const STATE_LOOK: Record<SeriesState, { label: string; icon: string; color?: string }> = {
   'not-created': { label: 'not created here', icon: 'cloud-upload', color: 'descriptionForeground' },
@@ -59,9 +61,10 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
   private readonly subscriptions: vscode.Disposable[] = [];
   private files: FileNode[] = [];
   private message: MessageNode | undefined;
-  private stale = true;
+  /** What is waiting to be read again: everything, or only these files (saved or changed on disk). */
+  private pendingAll = true;
+  private readonly pendingFiles = new Map<string, vscode.Uri>();
   private running: Promise<void> | undefined;
-  private again = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -76,14 +79,14 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
       watcher,
       watcher.onDidCreate(() => this.refreshSoon()),
       watcher.onDidDelete(() => this.refreshSoon()),
-      watcher.onDidChange(() => this.refreshSoon()),
+      watcher.onDidChange((uri) => this.refreshSoon(uri)),
       vscode.workspace.onDidSaveTextDocument((document) => {
-        if (document.uri.path.toLowerCase().endsWith('.coupon.json')) this.refreshSoon();
+        if (isCouponFileName(document.uri.path)) this.refreshSoon(document.uri);
       }),
       environments.onDidChange(() => this.refreshSoon()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshSoon()),
       this.view.onDidChangeVisibility(({ visible }) => {
-        if (visible && this.stale) this.refreshSoon();
+        if (visible && (this.pendingAll || this.pendingFiles.size > 0)) void this.run();
       }),
       vscode.commands.registerCommand(COMMANDS.refreshView, () => this.refresh()),
     );
@@ -95,26 +98,36 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     this.changed.dispose();
   }
 
-  /** A refresh shortly (bursts of saves and file events make one). */
-  refreshSoon(): void {
-    this.stale = true;
+  /** Reads again shortly (a burst of saves and file events makes one read): one file, or everything. */
+  refreshSoon(uri?: vscode.Uri): void {
+    if (uri) this.pendingFiles.set(uri.toString(), uri);
+    else this.pendingAll = true;
     if (!this.view.visible) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), 300);
+    this.timer = setTimeout(() => void this.run(), 300);
   }
 
-  /** Lists the files and plans them on the active environment; one at a time, the last request wins. */
+  /** Lists every file and plans it on the active environment. */
   refresh(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
+    this.pendingAll = true;
+    return this.run();
+  }
+
+  /** One read at a time; what was asked meanwhile is read right after. */
+  private run(): Promise<void> {
+    this.running ??= (async () => {
       try {
-        do {
-          this.again = false;
-          await this.load();
-        } while (this.again);
+        while (this.pendingAll || this.pendingFiles.size > 0) {
+          if (this.pendingAll) {
+            this.pendingAll = false;
+            this.pendingFiles.clear();
+            await this.loadAll();
+          } else {
+            const uris = [...this.pendingFiles.values()];
+            this.pendingFiles.clear();
+            await this.loadFiles(uris);
+          }
+        }
       } finally {
         this.running = undefined;
       }
@@ -122,11 +135,10 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     return this.running;
   }
 
-  private async load(): Promise<void> {
-    this.stale = false;
+  private async loadAll(): Promise<void> {
     const uris = (await vscode.workspace.findFiles(COUPON_FILES_GLOB, '**/node_modules/**', MAX_FILES)).filter((uri) => uri.scheme === 'file');
     uris.sort((a, b) => vscode.workspace.asRelativePath(a).localeCompare(vscode.workspace.asRelativePath(b)));
-    const texts = await Promise.all(uris.map((uri) => this.seriesFiles.read(uri.fsPath).catch(() => '')));
+    const texts = await this.readAll(uris);
     const files: FileNode[] = uris.map((uri, index) => ({ kind: 'file', uri, deployments: readDeployments(parseOrUndefined(texts[index])) }));
     this.message = undefined;
     const environment = this.environments.active();
@@ -135,21 +147,63 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     } else if (!environment) {
       this.message = { kind: 'message', text: `No environment "${this.environments.activeName()}": select one`, command: { command: COMMANDS.selectEnvironment, title: 'Select Environment' } };
     } else if (files.length > 0) {
-      try {
-        const connection = await this.environments.connect(environment);
-        const plans = await planFiles(connection, files.map((file, index) => ({ file: vscode.workspace.asRelativePath(file.uri), text: texts[index] })));
-        plans.forEach((plan, index) => (files[index].plan = plan));
-      } catch (error) {
-        const noCredentials = error instanceof EngineProblem && error.kind === 'no-credentials';
-        this.message = noCredentials
-          ? { kind: 'message', text: `Set credentials for ${environment.name} to see each file's state`, command: { command: COMMANDS.setCredentials, title: 'Set Credentials' } }
-          : { kind: 'message', text: `${environment.name}: ${error instanceof Error ? error.message : String(error)}` };
-        this.log.warn(`Coupon Series view: ${this.message.text}`);
-      }
+      await this.plan(environment, files, texts);
     }
     this.files = files;
     this.view.description = environment ? `on ${environment.name}` : undefined;
     this.changed.fire(undefined);
+  }
+
+  /** Reads and plans only these files (a save, a change on disk); a file not listed yet makes a full read. */
+  private async loadFiles(uris: vscode.Uri[]): Promise<void> {
+    const nodes = uris.map((uri) => this.files.find((file) => file.uri.toString() === uri.toString()));
+    if (nodes.some((node) => node === undefined)) {
+      this.pendingAll = true;
+      return;
+    }
+    const files = nodes as FileNode[];
+    const texts = await this.readAll(files.map((file) => file.uri));
+    files.forEach((file, index) => {
+      file.deployments = readDeployments(parseOrUndefined(texts[index]));
+      delete file.plan;
+    });
+    const environment = this.environments.active();
+    // Only when the last full read planned (trusted, an environment, reached): otherwise its message stands.
+    if (environment && vscode.workspace.isTrusted && this.message === undefined) await this.plan(environment, files, texts);
+    this.changed.fire(undefined);
+  }
+
+  /** Plans `files` on `environment`, or sets the message that says why not. Never starts the local sandbox. */
+  private async plan(environment: Environment, files: FileNode[], texts: string[]): Promise<void> {
+    try {
+      if (this.environments.isSandbox(environment) && !(await this.environments.sandboxAnswers())) {
+        this.message = { kind: 'message', text: 'The local sandbox is not running: start it to see each file\'s state there', command: { command: COMMANDS.startSandbox, title: 'Start Local Sandbox' } };
+        return;
+      }
+      const connection = await this.environments.connect(environment);
+      const plans = await planFiles(connection, files.map((file, index) => ({ file: vscode.workspace.asRelativePath(file.uri), text: texts[index] })));
+      plans.forEach((plan, index) => (files[index].plan = plan));
+    } catch (error) {
+      const noCredentials = error instanceof EngineProblem && error.kind === 'no-credentials';
+      this.message = noCredentials
+        ? { kind: 'message', text: `Set credentials for ${environment.name} to see each file's state`, command: { command: COMMANDS.setCredentials, title: 'Set Credentials' } }
+        : { kind: 'message', text: `${environment.name}: ${error instanceof Error ? error.message : String(error)}` };
+      this.log.warn(`Coupon Series view: ${this.message.text}`);
+    }
+  }
+
+  /** The files' texts, a few at a time (a workspace may hold thousands); '' for one that cannot be read. */
+  private async readAll(uris: readonly vscode.Uri[]): Promise<string[]> {
+    const texts: string[] = new Array<string>(uris.length).fill('');
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < uris.length) {
+        const index = next++;
+        texts[index] = await this.seriesFiles.read(uris[index].fsPath).catch(() => '');
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, uris.length) }, reader));
+    return texts;
   }
 
   getChildren(node?: SeriesNode): SeriesNode[] {

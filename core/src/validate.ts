@@ -97,7 +97,7 @@ export function validateCouponDocument(document: CouponDocument, options: Valida
 function asCreate(document: CouponDocument, diagnostics: Diagnostic[]): Diagnostic[] {
   const judged: Diagnostic[] = [];
   for (const diagnostic of diagnostics) {
-    if (diagnostic.code === 'mandatory-field-missing') continue;
+    if (diagnostic.code === 'mandatory-field-missing' || diagnostic.code === 'series-code-required') continue;
     if (diagnostic.code === 'valid-till-missing') {
       judged.push(createDiagnostic(document, diagnostic.range, 'valid-till-required', '"validTillDate" is required to create a series (the create page): add it.'));
       continue;

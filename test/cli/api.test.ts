@@ -126,6 +126,10 @@ test('create refuses a file created there already, and a file with errors (nothi
   assert.equal(result.error.kind, 'invalid');
   assert.equal(result.diagnostics[0].code, 'wrong-type');
 
+  const several = await run(['create', 'series-*.coupon.json', ...target('basic')]);
+  assert.equal(several.code, 2, 'a glob that matches several files is a usage error');
+  assert.match(several.stderr, /^coupon: error: coupon create takes one FILE, and "series-\*\.coupon\.json" matches \d+ files \(series-1\.coupon\.json, .*\): use coupon push for several\n/);
+
   assert.deepEqual(sandbox.requests().slice(mark).filter((request) => request.method !== 'GET'), [], 'nothing but reads reached the server');
 });
 
@@ -305,6 +309,11 @@ test('pull ID writes a new file with its record (never over an existing one), or
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^coupon: error: Coupon series 99999999 was not found on 127\.0\.0\.1:\d+ \(404\)/);
   assert.equal((await run(['pull', 'abc', ...target('basic')])).code, 2);
+
+  const { name: fresh } = await newFile(unusualFormatting('never created'));
+  const notCreated = await run(['pull', fresh, ...target('basic')]);
+  assert.equal(notCreated.code, 1);
+  assert.match(notCreated.stderr, /^coupon: error: This file has no series on 127\.0\.0\.1:\d+ to pull\. To fetch a series by its id into a new file: coupon pull ID -o FILE\.\n$/);
 });
 
 test('diff: exit 0 when the same, 1 with a readable diff after a change, 2 where it was not created', async () => {

@@ -63,6 +63,22 @@ test('through a proxy that requires Proxy-Authorization: HTTPS_PROXY with user:p
   assertNoSecrets(result, 'pull through the proxy');
 });
 
+test('a CA named by extraCaCertificates in .vscode/settings.json (relative to that file) is trusted, and stderr says so', { skip: noOpenssl }, async () => {
+  const { mkdtemp, mkdir } = await import('node:fs/promises');
+  const project = await mkdtemp(path.join(folder.dir, 'project-'));
+  await mkdir(path.join(project, '.vscode'));
+  await writeFile(path.join(project, '.vscode', 'ca.pem'), certificate?.cert ?? '');
+  const env = { ...BASIC_ENV, HTTPS_PROXY: proxy.urlWithCredentials };
+  const settings = { 'couponSeries.environments': [{ name: 'Corp', host: FAR_HOST, auth: 'basic', username: 'till.user' }] };
+  await writeFile(path.join(project, '.vscode', 'settings.json'), JSON.stringify(settings));
+  const untrusted = await coupon(['pull', String(seriesId), '--env', 'Corp', '--timeout', '10'], { cwd: project, env });
+  assert.equal(untrusted.code, 1, `without the CA the certificate is not trusted: ${untrusted.stderr}`);
+  await writeFile(path.join(project, '.vscode', 'settings.json'), JSON.stringify({ ...settings, 'couponSeries.extraCaCertificates': ['ca.pem'] }));
+  const trusted = await coupon(['pull', String(seriesId), '--env', 'Corp', '--timeout', '10'], { cwd: project, env });
+  assert.equal(trusted.code, 0, trusted.stderr);
+  assert.match(trusted.stderr, /coupon: warning: trusting the CA certificates named by couponSeries\.extraCaCertificates in \.vscode\/settings\.json: .*\.vscode\/ca\.pem/);
+});
+
 test('a proxy that wants credentials: "proxy authentication required", one CONNECT, with what to do', { skip: noOpenssl }, async () => {
   for (const proxyUrl of [proxy.url, proxy.urlWithCredentials.replace(PROXY_PASSWORD, 'wrong-Pa55word')]) {
     const mark = proxy.requests.length;

@@ -626,6 +626,27 @@ test('7. the Coupon Series view lists the workspace\'s files with their state on
     );
     t.diagnostic(`view rows: ${JSON.stringify(listed)}`);
     assert.ok(listed.some((row) => row.startsWith('invalid.coupon.json') && row.includes('invalid')), 'the invalid file is marked invalid');
+    // A file changed on disk is read and planned again (on its own), and back.
+    const createMe = path.join(workspace, 'create-me.coupon.json');
+    const original = fs.readFileSync(createMe, 'utf8');
+    const edited = original.replace(/"description": "([^"]*)"/, '"description": "$1 (edited)"');
+    assert.notEqual(edited, original);
+    const stateOf = async (expected: string) =>
+      waitFor(
+        async () => {
+          shown = await rows();
+          return shown.find((row) => row.startsWith('create-me.coupon.json'))?.includes(expected) ? shown : undefined;
+        },
+        { timeout: 30_000, message: () => `the view shows ${JSON.stringify(shown)}, not "${expected}"` },
+      );
+    const mark = sandbox!.requests().length;
+    fs.writeFileSync(createMe, edited);
+    await stateOf(`changed locally · ${createdId}`);
+    fs.writeFileSync(createMe, original);
+    await stateOf(`in sync · ${createdId}`);
+    const reads = sandbox!.requests().slice(mark);
+    t.diagnostic(`requests for the two changes: ${JSON.stringify(reads.map((request) => `${request.method} ${request.path}?${request.query}`))}`);
+    assert.ok(reads.every((request) => request.method === 'GET' && request.query === `ids=${createdId}`), 'only the changed file is read again');
     // For the picture: the view and the file, without the panel below.
     await runCommand(p, 'View: Hide Panel').catch(() => undefined);
     await shot(t, p, '15-series-view');

@@ -15,6 +15,7 @@ import {
   SETTING_KEYS,
   SETTINGS_SECTION,
 } from '../../core/src/environments';
+import { readUserCaCertificates, userCaCertificatePath } from '../../core/src/node/caCertificates';
 
 test('the built-in Local sandbox environment and the regional presets', () => {
   assert.deepEqual(localSandboxEnvironment(5000), { name: 'Local sandbox', host: 'http://127.0.0.1:5000', auth: 'basic', username: 'sandbox.user', orgId: 100458 });
@@ -131,4 +132,13 @@ test('allEnvironments puts the sandbox first; findEnvironment ignores case', () 
   assert.equal(findEnvironment(all, 'local SANDBOX')?.host, 'http://127.0.0.1:4000');
   assert.equal(findEnvironment(all, 'nope'), undefined);
   assert.equal(findEnvironment(all, undefined), undefined);
+});
+
+test('the editor reads CA files only from absolute and ~/ paths (a user setting has no folder to be relative to)', async () => {
+  assert.equal(userCaCertificatePath('/etc/ssl/corp.pem', '/home/me'), '/etc/ssl/corp.pem');
+  assert.equal(userCaCertificatePath('~/certs/corp.pem', '/home/me'), '/home/me/certs/corp.pem');
+  assert.equal(userCaCertificatePath('certs/corp.pem', '/home/me'), undefined);
+  assert.equal(userCaCertificatePath('../corp.pem', '/home/me'), undefined);
+  await assert.rejects(readUserCaCertificates(['corp.pem'], 'couponSeries.extraCaCertificates'), /"corp\.pem" \(couponSeries\.extraCaCertificates\) is a relative path: give an absolute path, or one starting with ~\//);
+  await assert.rejects(readUserCaCertificates(['/nonexistent/corp.pem'], 'couponSeries.extraCaCertificates'), /Cannot read the CA certificate file \/nonexistent\/corp\.pem \(couponSeries\.extraCaCertificates\): ENOENT/);
 });

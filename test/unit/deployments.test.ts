@@ -79,6 +79,12 @@ test('bound or not: a deployment, or a legacy id, makes the next send possibly a
     ['mandatory-field-missing', 'series-code-required'],
     'a legacy id binds the file too, and still needs its seriesCode',
   );
+  const legacyAsCreate = validateCouponSeries(file(undefined, (s) => ((s.id = 86066), (s.orgId = 100458), delete s.discountCode)), { now: NOW, sendAs: 'create' });
+  assert.deepEqual(
+    legacyAsCreate.map((d) => d.code).filter((code) => code === 'series-code-required' || code === 'mandatory-field-missing'),
+    [],
+    'sent as a create on another org, neither the update\'s mandatory fields nor its seriesCode apply',
+  );
 });
 
 test('keys: parsed and checked as the schema says', () => {

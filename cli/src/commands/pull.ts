@@ -50,7 +50,7 @@ export const pullCommand: CommandSpec = {
     const cli = await connect(args, context);
     const fail = (error: unknown): never => {
       if (!isExpectedFailure(error)) throw error;
-      const report = describeFailure(error, cli.connection.client.baseUrl.hostname);
+      const report = describeFailure(error, cli.connection.client.baseUrl.hostname, id === undefined ? { 'not-created': 'To fetch a series by its id into a new file: coupon pull ID -o FILE.' } : {});
       if (json) output.json({ ok: false, environment: cli.name, error: report });
       throw new CliFailure(report.message);
     };

@@ -229,7 +229,13 @@ function singleFileCommand(mode: 'create' | 'update', details: readonly string[]
     options: [...CONNECTION_OPTIONS, FORCE_OPTION, JSON_OPTION],
     async run(args, context) {
       if (args.positionals.length !== 1) throw new UsageError(`coupon ${mode} takes one FILE${args.positionals.length > 1 ? ' (use coupon push for several)' : ''}`);
-      const [file] = await coupons(args, context);
+      const matched = await coupons(args, context);
+      // A glob or folder must name exactly one file: a create or update of "whichever came first" is never right.
+      if (matched.length !== 1) {
+        const shown = matched.slice(0, 5).map((file) => file.display).join(', ');
+        throw new UsageError(`coupon ${mode} takes one FILE, and "${args.positionals[0]}" matches ${matched.length === 0 ? 'no coupon file' : `${matched.length} files (${shown}${matched.length > 5 ? ', …' : ''}): use coupon push for several`}`);
+      }
+      const [file] = matched;
       const json = flag(args, 'json');
       const cli = await connect(args, context);
       try {

@@ -1,5 +1,4 @@
 /** Node entry of the extension: injects the platform (server module, storage, secrets, file access) into the client, commands and view. */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startClient } from '../client';
 import { registerCommands } from '../commands';
@@ -13,7 +12,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = vscode.window.createOutputChannel('Coupon Series', { log: true });
   const sandbox = new LocalSandboxHost(context.globalStorageUri, log);
   // globalStorageUri is <user data>/User/globalStorage/<extension>: the user settings file is in <user data>/User.
-  const environments = new CouponEnvironments(context.secrets, context.workspaceState, log, sandbox, path.resolve(context.globalStorageUri.fsPath, '..', '..'));
+  const environments = new CouponEnvironments(context.secrets, context.workspaceState, log, sandbox);
   const files = createEditorSeriesFiles();
   const view = new SeriesView(environments, files, log);
   const changed = new vscode.EventEmitter<void>();

@@ -405,7 +405,7 @@ export async function pullIntoFile(connection: Connection, files: SeriesFiles, f
     async (locked) => {
       const status = await fileStatus(connection, locked.text, options);
       const name = connection.environment.name;
-      if (status.state === 'not-created') throw new EngineProblem('not-created', `This file has no series on ${name} to pull: use Pull with a series id.`);
+      if (status.state === 'not-created') throw new EngineProblem('not-created', `This file has no series on ${name} to pull.`);
       if (!status.server || !status.key || !status.deployment) {
         throw new EngineProblem(status.state === 'missing' || status.state === 'mismatch' || status.state === 'ambiguous' ? status.state : 'unreadable', status.problem ?? `Nothing to pull from ${name}.`);
       }
