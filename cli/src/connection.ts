@@ -23,6 +23,7 @@ import {
   parseSettings,
   SETTINGS_SECTION,
 } from '../../core/src/environments';
+import { userCaCertificatePath } from '../../core/src/node/caCertificates';
 import { createDispatcher, createUndiciTransport, proxyEnvironment, ProxyEnvironment, ProxyVariableError } from '../../core/src/node/httpTransport';
 import { SANDBOX_PASSWORD, SANDBOX_USERNAME } from '../../core/src/sandbox';
 import { listOption, numberOption, OptionSpec, ParsedArgs, stringOption, UsageError, flag } from './args';
@@ -72,7 +73,10 @@ function targetFromSettings(name: string, context: CommandContext): Target {
       `no environment "${name}" in ${SETTINGS_FILE} of ${cwd} (setting ${SETTINGS_SECTION}.environments); known: ${environments.map((known) => `"${known.name}"`).join(', ')}`,
     );
   }
-  return { environment, timeoutSeconds: settings.requestTimeoutSeconds, caFiles: settings.extraCaCertificates.map((file) => path.resolve(path.dirname(path.join(cwd, SETTINGS_FILE)), file)) };
+  // Relative to the settings file that names them; `~/` is the home folder, as in the editor.
+  const settingsFolder = path.dirname(path.join(cwd, SETTINGS_FILE));
+  const caFiles = settings.extraCaCertificates.map((file) => userCaCertificatePath(file) ?? path.resolve(settingsFolder, file));
+  return { environment, timeoutSeconds: settings.requestTimeoutSeconds, caFiles };
 }
 
 function inferAuth(env: NodeJS.ProcessEnv): AuthKind {

@@ -316,7 +316,9 @@ export function registerCommands(context: vscode.ExtensionContext, host: Command
     for (let attempt = 1; ; attempt++) {
       const target = vscode.Uri.joinPath(folder, `${id}${attempt > 1 ? `-${attempt}` : ''}.coupon.json`);
       const existing = await files.read(target.fsPath).catch(() => undefined);
-      if (existing !== undefined && recordedOn(connection.environment, existing)?.[1].id === id) return { uri: target, existing: true };
+      // Only an exact record proves it is this series: without orgId, the same id on the host may be another org's.
+      const recorded = existing !== undefined && connection.key !== undefined ? recordedOn(connection.environment, existing) : undefined;
+      if (recorded && recorded[0] === connection.key && recorded[1].id === id) return { uri: target, existing: true };
       try {
         if (existing === undefined) {
           const pulled = await pullSeriesToNewFile(connection, files, id, target.fsPath);

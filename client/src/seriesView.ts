@@ -115,17 +115,25 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
 
   /** One read at a time; what was asked meanwhile is read right after. */
   private run(): Promise<void> {
-    this.running ??= (async () => {
+    if (this.running) return this.running;
+    // Nothing to do: return at once (an async body that never awaits would finish before `running` is set, and stay there).
+    if (!this.pendingAll && this.pendingFiles.size === 0) return Promise.resolve();
+    this.running = (async () => {
+      await Promise.resolve();
       try {
         while (this.pendingAll || this.pendingFiles.size > 0) {
-          if (this.pendingAll) {
-            this.pendingAll = false;
-            this.pendingFiles.clear();
-            await this.loadAll();
-          } else {
-            const uris = [...this.pendingFiles.values()];
-            this.pendingFiles.clear();
-            await this.loadFiles(uris);
+          try {
+            if (this.pendingAll) {
+              this.pendingAll = false;
+              this.pendingFiles.clear();
+              await this.loadAll();
+            } else {
+              const uris = [...this.pendingFiles.values()];
+              this.pendingFiles.clear();
+              await this.loadFiles(uris);
+            }
+          } catch (error) {
+            this.log.warn(`Coupon Series view: ${error instanceof Error ? error.message : String(error)}`);
           }
         }
       } finally {

@@ -237,21 +237,26 @@ test('plan: create, update with the changed fields, none, invalid; a plan sends 
   assert.match(sent[0].query, /^ids=\d+(%2C|,)\d+$/);
 });
 
-test('a server that answers a batched read 404 when one id is unknown: the batch is read id by id, and the others are still found', async () => {
+test('a server that answers a batched read 404 when one id is unknown: the batch is read again in halves, and the others are still found', async () => {
   const a = await connect(orgA());
-  const kept = await newFile('kept.coupon.json', seriesText('Kept'));
-  await pushFile(a, files, kept, { mode: 'create' });
-  const keptText = await readFile(kept, 'utf8');
-  const goneText = keptText.replace(/"id": \d+/, '"id": 987654321');
+  const kept: string[] = [];
+  for (const name of ['kept-1', 'kept-2', 'kept-3']) {
+    const file = await newFile(`${name}.coupon.json`, seriesText(name));
+    await pushFile(a, files, file, { mode: 'create' });
+    kept.push(await readFile(file, 'utf8'));
+  }
+  const goneText = kept[0].replace(/"id": \d+/, '"id": 987654321');
   sandbox.setFaults({ wholeBatchNotFound: {} });
   try {
     const mark = sandbox.requests().length;
-    const plan = await planFiles(a, [
-      { file: 'kept', text: keptText },
-      { file: 'gone', text: goneText },
-    ]);
-    assert.deepEqual(plan.map((entry) => [entry.file, entry.state]), [['kept', 'in-sync'], ['gone', 'missing']]);
-    assert.deepEqual(requestsSince(mark).map((request) => request.status), [404, 200, 404], 'the batch, then each id');
+    const plan = await planFiles(a, [...kept.map((text, index) => ({ file: `kept-${index + 1}`, text })), { file: 'gone', text: goneText }]);
+    assert.deepEqual(plan.map((entry) => [entry.file, entry.state]), [['kept-1', 'in-sync'], ['kept-2', 'in-sync'], ['kept-3', 'in-sync'], ['gone', 'missing']]);
+    const reads = requestsSince(mark);
+    assert.deepEqual(
+      reads.map((request) => [request.status, decodeURIComponent(request.query).split(',').length]),
+      [[404, 4], [200, 2], [404, 2], [200, 1], [404, 1]],
+      'the batch, its halves, then the half with the unknown id',
+    );
   } finally {
     sandbox.setFaults({});
   }
@@ -301,15 +306,19 @@ test('a lock left by a process that died is broken; a live one is waited for, ho
   const mark = sandbox.requests().length;
   const locked = await rejectsWithProblem(pushFile(a, impatient, third, { mode: 'create' }), 'locked');
   assert.match(locked.message, /process 1 on elsewhere/);
-  // A live process of this machine (this one) is never broken, even when its lock has not been refreshed for long.
+  // A live process of this machine (the test runner that started this one) is never broken, even when its lock has not been refreshed for long.
   const fourth = await newFile('live.coupon.json', seriesText('Live'));
   const liveLock = await lockPathOf(fourth);
-  await writeFile(liveLock, JSON.stringify({ pid: process.pid, hostname: hostname(), since: '2026-01-01T00:00:00Z', token: 'live' }));
+  await writeFile(liveLock, JSON.stringify({ pid: process.ppid, hostname: hostname(), since: '2026-01-01T00:00:00Z', token: 'live' }));
   const old = new Date(Date.now() - 3_600_000);
   await utimes(liveLock, old, old);
   await rejectsWithProblem(pushFile(a, createNodeSeriesFiles({ lock: { waitMs: 600, staleMs: 100 } }), fourth, { mode: 'create' }), 'locked');
   assert.deepEqual(requestsSince(mark), []);
   assert.equal(JSON.parse(await readFile(liveLock, 'utf8')).token, 'live', 'the live lock is still there');
+  // This process's pid with a token it does not hold: a crashed run whose pid was reused (common in containers).
+  const fifth = await newFile('reused.coupon.json', seriesText('Reused pid'));
+  await writeFile(await lockPathOf(fifth), JSON.stringify({ pid: process.pid, hostname: hostname(), since: '2026-01-01T00:00:00Z', token: 'crashed' }));
+  assert.equal((await pushFile(a, files, fifth, { mode: 'create' })).action, 'create');
 });
 
 test('a lock taken over while a push waits for its confirmation: nothing is sent, the file stays', async () => {

@@ -11,7 +11,6 @@ import { registerStatusAndLenses } from '../statusAndLenses';
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Coupon Series', { log: true });
   const sandbox = new LocalSandboxHost(context.globalStorageUri, log);
-  // globalStorageUri is <user data>/User/globalStorage/<extension>: the user settings file is in <user data>/User.
   const environments = new CouponEnvironments(context.secrets, context.workspaceState, log, sandbox);
   const files = createEditorSeriesFiles();
   const view = new SeriesView(environments, files, log);

@@ -17,7 +17,8 @@ export interface LockedFile {
   /**
    * Throws a `locked` problem when the lock is no longer ours (another
    * process judged it abandoned and took it): checked right before sending
-   * and before writing back, so a taken-over lock never leads to a second create.
+   * (so a taken-over lock never leads to a second create) and before a pull
+   * writes. After a send the record is written regardless: losing it would be worse.
    */
   stillHeld(): Promise<void>;
 }

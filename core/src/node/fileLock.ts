@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { EngineProblem } from '../engine/problems';
 
@@ -55,10 +55,14 @@ export async function lockPathOf(file: string): Promise<string> {
     throw new EngineProblem('unreadable', errorCode(error) === 'ENOENT' ? `No such file: ${file}` : `Cannot read ${file}: ${errorCode(error) ?? (error as Error).message}`);
   }
   if (stats.nlink <= 1) return path.join(path.dirname(file), `.${path.basename(file)}.lock`);
-  const folder = path.join(tmpdir(), 'coupon-series-locks');
-  await mkdir(folder, { recursive: true });
+  // One folder per user: /tmp is shared, and another user's folder would not be writable.
+  const folder = path.join(tmpdir(), `coupon-series-locks-${process.getuid?.() ?? userInfo().username}`);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
   return path.join(folder, `${stats.dev}-${stats.ino}.lock`);
 }
+
+/** The tokens of the locks this process holds now: a lock with this pid and another token is a crashed run's (the pid was reused). */
+const heldTokens = new Set<string>();
 
 function processAlive(pid: number): boolean {
   try {
@@ -104,7 +108,10 @@ class StalenessWatch {
 
   isStale(lock: SeenLock): boolean {
     const { content } = lock;
-    if (content && content.hostname === hostname() && typeof content.pid === 'number') return !processAlive(content.pid);
+    if (content && content.hostname === hostname() && typeof content.pid === 'number') {
+      if (content.pid === process.pid) return !heldTokens.has(content.token);
+      return !processAlive(content.pid);
+    }
     const now = Date.now();
     if (lock.mtimeMs !== this.mtimeMs) {
       this.mtimeMs = lock.mtimeMs;
@@ -129,13 +136,16 @@ async function tryCreate(file: string, content: string): Promise<boolean> {
   }
 }
 
+/** A breaker lives for milliseconds: one that stood still this long while watched was left by a crash. */
+const BREAKER_STALE_MS = 60_000;
+
 /** Removes a stale lock, unless someone replaced it meanwhile (a short-lived second lock keeps two breakers apart). */
-async function breakStaleLock(lockPath: string, stale: SeenLock): Promise<void> {
+async function breakStaleLock(lockPath: string, stale: SeenLock, breakerWatch: StalenessWatch): Promise<void> {
   const breaker = `${lockPath}.break`;
   if (!(await tryCreate(breaker, String(process.pid)))) {
-    // Someone else is breaking it; a breaker left by a crash is removed when it is clearly old.
+    // Someone else is breaking it; a breaker left by a crash is removed once it has not moved for a minute.
     const left = await readLock(breaker);
-    if (left && Date.now() - left.mtimeMs > 60_000) await unlink(breaker).catch(() => undefined);
+    if (left && breakerWatch.isStale({ mtimeMs: left.mtimeMs })) await unlink(breaker).catch(() => undefined);
     return;
   }
   try {
@@ -172,20 +182,22 @@ function lockFailure(file: string, error: unknown): EngineProblem {
 
 /** Runs `work` holding the lock of `file` (a real path: resolve links first). */
 export async function withFileLock<T>(file: string, work: (held: HeldLock) => Promise<T>, options: FileLockOptions = {}): Promise<T> {
-  const lockPath = await lockPathOf(file);
   const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const content: LockContent = { pid: process.pid, hostname: hostname(), since: new Date().toISOString(), token: randomBytes(12).toString('hex') };
   const started = Date.now();
   const watch = new StalenessWatch(staleMs);
+  const breakerWatch = new StalenessWatch(BREAKER_STALE_MS);
   let waiting = false;
+  let lockPath: string;
   try {
+    lockPath = await lockPathOf(file);
     for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
       if (await tryCreate(lockPath, JSON.stringify(content))) break;
       const holder = await readLock(lockPath);
       if (!holder) continue;
       if (watch.isStale(holder)) {
-        await breakStaleLock(lockPath, holder);
+        await breakStaleLock(lockPath, holder, breakerWatch);
         continue;
       }
       if (!waiting) {
@@ -200,6 +212,7 @@ export async function withFileLock<T>(file: string, work: (held: HeldLock) => Pr
   } catch (error) {
     throw lockFailure(file, error);
   }
+  heldTokens.add(content.token);
   const heartbeat = setInterval(() => {
     const now = new Date();
     utimes(lockPath, now, now).catch(() => undefined);
@@ -217,6 +230,7 @@ export async function withFileLock<T>(file: string, work: (held: HeldLock) => Pr
     return await work(held);
   } finally {
     clearInterval(heartbeat);
+    heldTokens.delete(content.token);
     const current = await readLock(lockPath).catch(() => undefined);
     if (current?.content?.token === content.token) await unlink(lockPath).catch(() => undefined);
   }
