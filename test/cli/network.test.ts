@@ -18,7 +18,8 @@ import { assertNoSecrets, BASIC_ENV, coupon, couponProcess, tempFolder } from '.
 
 const FAR_HOST = 'coupon-api.test';
 const PROXY_USER = 'corp.user';
-const PROXY_PASSWORD = 'pr0xy-Pa55word';
+// The password of the local proxy this file starts on 127.0.0.1: a test value, not a credential.
+const PROXY_PASSWORD = 'test-proxy-password';
 const certificate = makeSelfSignedCertificate([FAR_HOST]);
 const noOpenssl = certificate ? false : 'openssl is not available to make a self-signed certificate';
 
@@ -80,7 +81,7 @@ test('a CA named by extraCaCertificates in .vscode/settings.json (relative to th
 });
 
 test('a proxy that wants credentials: "proxy authentication required", one CONNECT, with what to do', { skip: noOpenssl }, async () => {
-  for (const proxyUrl of [proxy.url, proxy.urlWithCredentials.replace(PROXY_PASSWORD, 'wrong-Pa55word')]) {
+  for (const proxyUrl of [proxy.url, proxy.urlWithCredentials.replace(PROXY_PASSWORD, 'wrong-proxy-secret')]) {
     const mark = proxy.requests.length;
     const result = await coupon(['pull', String(seriesId), '--host', FAR_HOST, '--auth', 'basic', '--ca', caFile, '--json'], { cwd: folder.dir, env: { ...BASIC_ENV, HTTPS_PROXY: proxyUrl } });
     assert.equal(result.code, 1, result.stderr);
@@ -90,7 +91,7 @@ test('a proxy that wants credentials: "proxy authentication required", one CONNE
     assert.match(report.error.message, /^Proxy authentication required \(407\): the proxy between this machine and coupon-api\.test refused the request without valid proxy credentials\. Give the proxy's user and password in HTTPS_PROXY/);
     assert.match(result.stderr, /^coupon: error: Proxy authentication required \(407\)/);
     assert.equal(proxy.requests.length - mark, 1, 'not retried');
-    assert.ok(!`${result.stdout}${result.stderr}`.includes('wrong-Pa55word'), 'not even a wrong proxy password is shown');
+    assert.ok(!`${result.stdout}${result.stderr}`.includes('wrong-proxy-secret'), 'not even a wrong proxy password is shown');
   }
 });
 

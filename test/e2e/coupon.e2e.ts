@@ -15,7 +15,6 @@ import { after, before, test, TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { Sandbox, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_SECOND_ORG_ID, SANDBOX_SECOND_ORG_USERNAME, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
@@ -33,6 +32,7 @@ import {
   openProblemsPanel,
   openQuickFixMenu,
   openWorkbench,
+  PACKAGED_VSIX,
   quickOpen,
   readNotifications,
   readOutputView,
@@ -44,6 +44,7 @@ import {
   runCommandAndPick,
   screenshot,
   startCodeServer,
+  suiteTempFolder,
   triggerSuggest,
   waitFor,
   waitForDialog,
@@ -52,11 +53,11 @@ import {
   Workbench,
 } from './harness';
 
-const VSIX = process.env.E2E_VSIX || path.join(REPO_ROOT, 'dist', 'coupon-series.vsix');
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 const available = e2eAvailable();
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coupon-e2e-'));
+const suiteFolder = suiteTempFolder('editor');
+const tmp = suiteFolder.path;
 const workspace = path.join(tmp, 'workspace');
 const userDataDir = path.join(tmp, 'user-data');
 const extensionsDir = path.join(tmp, 'extensions');
@@ -311,8 +312,8 @@ function warnIfStale(vsix: string): void {
 
 before(async () => {
   if (!available.ok) return;
-  assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" first`);
-  warnIfStale(VSIX);
+  assert.ok(fs.existsSync(PACKAGED_VSIX), `${PACKAGED_VSIX} is missing: run "npm run package" first`);
+  warnIfStale(PACKAGED_VSIX);
   // Failure pictures of an earlier run would be mistaken for this run's.
   for (const name of [...STEP_NAMES, 'last']) fs.rmSync(path.join(RESULTS_DIR, `failure-${name}.png`), { force: true });
   sandbox = await startSandbox({ port: 0 });
@@ -321,7 +322,7 @@ before(async () => {
     workspace,
     extensionsDir,
     userDataDir,
-    vsix: VSIX,
+    vsix: PACKAGED_VSIX,
     settings: {
       'files.autoSave': 'off',
       'editor.formatOnSave': false,
@@ -341,8 +342,7 @@ after(async () => {
   await wb?.close();
   await server?.stop();
   await sandbox?.close();
-  if (process.env.E2E_KEEP_TMP) console.log(`# kept ${tmp}`);
-  else fs.rmSync(tmp, { recursive: true, force: true });
+  suiteFolder.remove();
 });
 
 // -------------------------------------------------------------------- steps

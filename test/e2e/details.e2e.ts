@@ -11,24 +11,35 @@
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { CodeServer, e2eAvailable, openWorkbench, REPO_ROOT, runCommand, screenshot, startCodeServer, waitFor, Workbench } from './harness';
+import {
+  CodeServer,
+  e2eAvailable,
+  openWorkbench,
+  PACKAGED_VSIX,
+  REPO_ROOT,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  suiteTempFolder,
+  waitFor,
+  Workbench,
+} from './harness';
 
 // Only referenced inside functions that run in the browser.
 declare const document: any;
 
-const VSIX = process.env.E2E_VSIX || path.join(REPO_ROOT, 'dist', 'coupon-series.vsix');
 const available = e2eAvailable();
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coupon-e2e-details-'));
+const suiteFolder = suiteTempFolder('details');
+const tmp = suiteFolder.path;
 let server: CodeServer | undefined;
 let wb: Workbench | undefined;
 
 after(async () => {
   await wb?.close();
   await server?.stop();
-  if (!process.env.E2E_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+  suiteFolder.remove();
 });
 
 /** The images of the README the page shows, by alt text: loaded or not. */
@@ -71,14 +82,14 @@ test('the installed extension\'s page: icon, README for users with every image l
     t.skip(`SKIPPED: ${available.reason}`);
     return;
   }
-  assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: npm run package`);
+  assert.ok(fs.existsSync(PACKAGED_VSIX), `${PACKAGED_VSIX} is missing: npm run package`);
   const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
   const expectedImages = [...readme.matchAll(/!\[([^\]]*)\]\(([^)\s]+)\)/g)].map((match) => match[1]);
   assert.ok(expectedImages.length >= 6, `README images: ${expectedImages.length}`);
 
   const workspace = path.join(tmp, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
-  server = await startCodeServer({ workspace, extensionsDir: path.join(tmp, 'extensions'), userDataDir: path.join(tmp, 'user-data'), vsix: VSIX });
+  server = await startCodeServer({ workspace, extensionsDir: path.join(tmp, 'extensions'), userDataDir: path.join(tmp, 'user-data'), vsix: PACKAGED_VSIX });
   try {
     wb = await openWorkbench(server.url);
     const page = wb.page;

@@ -13,24 +13,34 @@ import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createSuiteWorkspace, SANDBOX_PORT_ENV } from '../electron/workspace';
-import { CodeServer, e2eAvailable, freePort, installExtension, openWorkbench, REPO_ROOT, startCodeServer, waitFor, Workbench } from './harness';
+import {
+  CodeServer,
+  e2eAvailable,
+  freePort,
+  installExtension,
+  openWorkbench,
+  PACKAGED_VSIX,
+  REPO_ROOT,
+  startCodeServer,
+  suiteTempFolder,
+  waitFor,
+  Workbench,
+} from './harness';
 
-const VSIX = process.env.E2E_VSIX || path.join(REPO_ROOT, 'dist', 'coupon-series.vsix');
 const SUITE_INDEX = path.join(REPO_ROOT, 'out', 'test', 'electron', 'suite', 'index.js');
 const available = e2eAvailable();
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coupon-e2e-host-'));
+const suiteFolder = suiteTempFolder('host');
+const tmp = suiteFolder.path;
 let server: CodeServer | undefined;
 let wb: Workbench | undefined;
 
 after(async () => {
   await wb?.close();
   await server?.stop();
-  if (process.env.E2E_KEEP_TMP) console.log(`# kept ${tmp}`);
-  else fs.rmSync(tmp, { recursive: true, force: true });
+  suiteFolder.remove();
 });
 
 /** Packages the driver extension: on activation it runs the suite and writes {results} or {error} as JSON. */
@@ -79,7 +89,7 @@ exports.deactivate = function () {};
 
 test('the extension-host suite (test/electron/suite) passes in code-server\'s extension host', { timeout: 180_000 }, async (t) => {
   if (!available.ok) return t.skip(`SKIPPED: ${available.reason}`);
-  assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" first`);
+  assert.ok(fs.existsSync(PACKAGED_VSIX), `${PACKAGED_VSIX} is missing: run "npm run package" first`);
   assert.ok(fs.existsSync(SUITE_INDEX), `${SUITE_INDEX} is missing: run "tsc -p ." first`);
   const workspace = path.join(tmp, 'workspace');
   const extensionsDir = path.join(tmp, 'extensions');
@@ -89,7 +99,7 @@ test('the extension-host suite (test/electron/suite) passes in code-server\'s ex
   const resultsFile = path.join(tmp, 'results.json');
   const driver = packageDriver(resultsFile);
 
-  await installExtension(VSIX, extensionsDir, userDataDir);
+  await installExtension(PACKAGED_VSIX, extensionsDir, userDataDir);
   server = await startCodeServer({
     workspace,
     extensionsDir,

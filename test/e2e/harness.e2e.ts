@@ -8,13 +8,10 @@
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  CodeServer,
   clickDialogButton,
-  waitForDialog,
-  Workbench,
+  CodeServer,
   editorText,
   focusEditor,
   gotoLine,
@@ -25,12 +22,16 @@ import {
   runCommand,
   screenshot,
   startCodeServer,
+  suiteTempFolder,
   triggerSuggest,
+  waitForDialog,
   waitForNotification,
   waitForProblems,
+  Workbench,
 } from './harness';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coupon-e2e-harness-'));
+const suiteFolder = suiteTempFolder('harness');
+const tmp = suiteFolder.path;
 let server: CodeServer | undefined;
 let wb: Workbench | undefined;
 
@@ -65,7 +66,7 @@ after(async () => {
   if (wb) await screenshot(wb.page, 'harness-last').catch(() => undefined);
   await wb?.close();
   await server?.stop();
-  if (!process.env.E2E_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+  suiteFolder.remove();
 });
 
 test('problems, completion, hover, commands and notifications', { timeout: 180_000 }, async (t) => {

@@ -37,6 +37,21 @@ export const CHROMIUM_ARGS = [
 
 /** Repository root (this file compiles to out/test/e2e/harness.js). */
 export const REPO_ROOT = findRepoRoot(__dirname);
+/** The packaged extension the suites install (`npm run package`; override with E2E_VSIX). */
+export const PACKAGED_VSIX = process.env.E2E_VSIX || path.join(REPO_ROOT, 'dist', 'coupon-series.vsix');
+
+/** A suite's temporary folder, and its removal after the suite (kept, and named, with E2E_KEEP_TMP=1). */
+export function suiteTempFolder(name: string): { path: string; remove(): void } {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), `coupon-e2e-${name}-`));
+  return {
+    path: folder,
+    remove() {
+      if (process.env.E2E_KEEP_TMP) console.log(`# kept ${folder}`);
+      else fs.rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Where screenshots go: test-results/e2e (override with E2E_RESULTS_DIR). */
 export const RESULTS_DIR = process.env.E2E_RESULTS_DIR || path.join(REPO_ROOT, 'test-results', 'e2e');
 

@@ -12,7 +12,6 @@
 import { after, before, test, TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { Sandbox, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
@@ -22,28 +21,31 @@ import {
   CodeServer,
   e2eAvailable,
   openWorkbench,
+  PACKAGED_VSIX,
   quickOpen,
   readNotifications,
   REPO_ROOT,
   runCommandAndPick,
   screenshot,
   startCodeServer,
+  suiteTempFolder,
   waitFor,
   waitForNotification,
   Workbench,
 } from './harness';
 
-const VSIX = process.env.E2E_VSIX || path.join(REPO_ROOT, 'dist', 'coupon-series.vsix');
 const FAR_HOST = 'coupon-api.test';
 const ENVIRONMENT = 'Proxied API';
 const PROXY_USER = 'corp.user';
-const PROXY_PASSWORD = 'pr0xy-Pa55word';
+// The password of the local proxy this file starts on 127.0.0.1: a test value, not a credential.
+const PROXY_PASSWORD = 'test-proxy-password';
 const FILE = 'proxied.coupon.json';
 
 const certificate = makeSelfSignedCertificate([FAR_HOST]);
 const available = !certificate ? { ok: false, reason: 'openssl is not available to make a self-signed certificate' } : e2eAvailable();
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coupon-e2e-network-'));
+const suiteFolder = suiteTempFolder('network');
+const tmp = suiteFolder.path;
 const workspace = path.join(tmp, 'workspace');
 const userDataDir = path.join(tmp, 'user-data');
 const caFile = path.join(tmp, 'corporate-ca.pem');
@@ -59,7 +61,7 @@ const vendorExample = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', '
 
 before(async () => {
   if (!available.ok) return;
-  assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" first`);
+  assert.ok(fs.existsSync(PACKAGED_VSIX), `${PACKAGED_VSIX} is missing: run "npm run package" first`);
   sandbox = await startSandbox({ port: 0 });
   front = await startHttpsFront(certificate!, sandbox.port);
   proxy = await startAuthProxy({
@@ -77,7 +79,7 @@ before(async () => {
     workspace,
     extensionsDir: path.join(tmp, 'extensions'),
     userDataDir,
-    vsix: VSIX,
+    vsix: PACKAGED_VSIX,
     settings: {
       'files.autoSave': 'off',
       'couponSeries.confirmBeforeSending': false,
@@ -99,8 +101,7 @@ after(async () => {
   await proxy?.close();
   await front?.close();
   await sandbox?.close();
-  if (process.env.E2E_KEEP_TMP) console.log(`# kept ${tmp}`);
-  else fs.rmSync(tmp, { recursive: true, force: true });
+  suiteFolder.remove();
 });
 
 async function step(t: TestContext, name: string, body: (page: Page) => Promise<void>): Promise<void> {
@@ -164,7 +165,7 @@ test('2. a proxy refusing the credentials: "Proxy authentication required (407)"
     const mark = proxy!.requests.length;
     const frontMark = front!.requests.length;
     // The proxy's password changed: what http.proxy holds is refused from now on.
-    proxy!.setCredentials(PROXY_USER, 'a-new-Pa55word');
+    proxy!.setCredentials(PROXY_USER, 'changed-proxy-secret');
     await pushToProxied(p);
     const note = await waitForNotification(p, /Proxy authentication required \(407\)/, { timeout: 30_000 });
     t.diagnostic(`notification: ${note}`);

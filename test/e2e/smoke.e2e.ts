@@ -9,11 +9,9 @@
 import { test, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   CodeServer,
-  Workbench,
   editorText,
   openProblemsPanel,
   openWorkbench,
@@ -21,16 +19,19 @@ import {
   readProblems,
   screenshot,
   startCodeServer,
+  suiteTempFolder,
+  Workbench,
 } from './harness';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coupon-e2e-smoke-'));
+const suiteFolder = suiteTempFolder('smoke');
+const tmp = suiteFolder.path;
 let server: CodeServer | undefined;
 let wb: Workbench | undefined;
 
 after(async () => {
   await wb?.close();
   await server?.stop();
-  if (!process.env.E2E_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+  suiteFolder.remove();
 });
 
 test('code-server workbench opens a file and shows the Problems panel', { timeout: 180_000 }, async (t) => {

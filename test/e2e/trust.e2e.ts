@@ -7,7 +7,6 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sandbox, startSandbox } from '../../core/src/sandbox';
 import {
@@ -15,20 +14,22 @@ import {
   e2eAvailable,
   openProblemsPanel,
   openWorkbench,
+  PACKAGED_VSIX,
   quickOpen,
   REPO_ROOT,
   runCommand,
   screenshot,
   startCodeServer,
+  suiteTempFolder,
   waitFor,
   waitForNotification,
   waitForProblems,
   Workbench,
 } from './harness';
 
-const VSIX = process.env.E2E_VSIX || path.join(REPO_ROOT, 'dist', 'coupon-series.vsix');
 const available = e2eAvailable();
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coupon-e2e-trust-'));
+const suiteFolder = suiteTempFolder('trust');
+const tmp = suiteFolder.path;
 const workspace = path.join(tmp, 'cloned-repository');
 
 let sandbox: Sandbox | undefined;
@@ -49,7 +50,7 @@ before(async () => {
       'couponSeries.sandboxPort': sandbox.port,
     }),
   );
-  server = await startCodeServer({ workspace, extensionsDir: path.join(tmp, 'extensions'), userDataDir: path.join(tmp, 'user-data'), vsix: VSIX, workspaceTrust: true });
+  server = await startCodeServer({ workspace, extensionsDir: path.join(tmp, 'extensions'), userDataDir: path.join(tmp, 'user-data'), vsix: PACKAGED_VSIX, workspaceTrust: true });
   wb = await openWorkbench(server.url);
 });
 

@@ -13,29 +13,30 @@
 import { after, test, TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   CodeServer,
   e2eAvailable,
   openProblemsPanel,
   openWorkbench,
+  PACKAGED_VSIX,
   quickOpen,
   readNotifications,
   REPO_ROOT,
   runCommand,
   screenshot,
   startCodeServer,
+  suiteTempFolder,
   waitForNotification,
   waitForProblems,
   Workbench,
 } from './harness';
 
-const VSIX = process.env.E2E_VSIX || path.join(REPO_ROOT, 'dist', 'coupon-series.vsix');
 const available = e2eAvailable();
 const vendorExample = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'valid', 'vendor-example.coupon.json'), 'utf8');
 const wrongEnum = vendorExample.replace('"discountType": "ABS"', '"discountType": "PERCENT"');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coupon-e2e-workspace-'));
+const suiteFolder = suiteTempFolder('workspace');
+const tmp = suiteFolder.path;
 const running: { server?: CodeServer; wb?: Workbench }[] = [];
 
 after(async () => {
@@ -43,7 +44,7 @@ after(async () => {
     await wb?.close();
     await server?.stop();
   }
-  if (!process.env.E2E_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+  suiteFolder.remove();
 });
 
 /** A workspace of files (path → text) with workspace settings, opened in a fresh code-server. */
@@ -58,7 +59,7 @@ async function workbench(name: string, files: Record<string, string>, settings: 
   fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
   const entry: { server?: CodeServer; wb?: Workbench } = {};
   running.push(entry);
-  entry.server = await startCodeServer({ workspace, extensionsDir: path.join(root, 'extensions'), userDataDir: path.join(root, 'user-data'), vsix: VSIX, settings: { 'files.autoSave': 'off', ...userSettings } });
+  entry.server = await startCodeServer({ workspace, extensionsDir: path.join(root, 'extensions'), userDataDir: path.join(root, 'user-data'), vsix: PACKAGED_VSIX, settings: { 'files.autoSave': 'off', ...userSettings } });
   entry.wb = await openWorkbench(entry.server.url);
   return { wb: entry.wb, workspace };
 }
