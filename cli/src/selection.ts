@@ -9,7 +9,7 @@ import { SETTINGS_SECTION } from '../../core/src/environments';
 import { flag, OptionSpec, ParsedArgs, UsageError } from './args';
 import { CommandContext } from './command';
 import { COUPON_SUFFIX, findCouponFiles, FoundFiles } from './files';
-import { readWorkspaceSettings, SETTINGS_FILE } from './workspaceSettings';
+import { readWorkspaceSettings, SETTINGS_FILE } from '../../core/src/node/workspaceSettings';
 
 export const SELECTION_OPTIONS: readonly OptionSpec[] = [
   { name: 'no-exclude', type: 'boolean', description: `Ignore ${SETTINGS_SECTION}.${EXCLUDE_SETTING_KEY}.` },

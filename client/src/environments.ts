@@ -14,6 +14,8 @@ import {
   Environment,
   environmentKey,
   findEnvironment,
+  isLocalSandbox,
+  localSandboxCredentials,
   LOCAL_SANDBOX_NAME,
   parseSettings,
   SETTING_KEYS,
@@ -21,7 +23,6 @@ import {
 } from '../../core/src/environments';
 import { readUserCaCertificates } from '../../core/src/node/caCertificates';
 import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
-import { SANDBOX_PASSWORD } from '../../core/src/sandbox';
 import { LocalSandboxHost } from './localSandbox';
 
 /** Where the personal choice of environment is kept (per workspace, per user): never in `.vscode/settings.json`. */
@@ -104,7 +105,7 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
   }
 
   isSandbox(environment: Environment): boolean {
-    return environment.name === LOCAL_SANDBOX_NAME;
+    return isLocalSandbox(environment);
   }
 
   async setActive(environment: Environment): Promise<void> {
@@ -127,7 +128,7 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
 
   /** CredentialSource: from SecretStorage (the sandbox's public demo password for the built-in environment). */
   async credentials(environment: Environment): Promise<Credentials | undefined> {
-    if (this.isSandbox(environment)) return { kind: 'basic', username: environment.username ?? '', passwordMd5: md5Hex(SANDBOX_PASSWORD) };
+    if (this.isSandbox(environment)) return localSandboxCredentials(environment);
     const secret = await this.secrets.get(environmentKey(environment));
     if (secret === undefined) return undefined;
     return environment.auth === 'basic'

@@ -7,8 +7,9 @@
  * An environment's identity is the org on a host (`deploymentKey`), not its
  * display name: bindings recorded in a file survive renaming it.
  */
+import { Credentials, md5Hex } from './api/auth';
 import { checkBaseUrl } from './api/hosts';
-import { SANDBOX_DEFAULT_ORG_ID, SANDBOX_USERNAME } from './sandbox/credentials';
+import { SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_USERNAME } from './sandbox/credentials';
 
 export const SETTINGS_SECTION = 'couponSeries';
 
@@ -54,6 +55,19 @@ export function localSandboxEnvironment(port = DEFAULT_SANDBOX_PORT): Environmen
   return { name: LOCAL_SANDBOX_NAME, host: `http://127.0.0.1:${port}`, auth: 'basic', username: SANDBOX_USERNAME, orgId: SANDBOX_DEFAULT_ORG_ID };
 }
 
+/** The built-in environment (its name is reserved: no setting can take it). */
+export function isLocalSandbox(environment: Environment): boolean {
+  return environment.name === LOCAL_SANDBOX_NAME;
+}
+
+/**
+ * What the local sandbox is sent: its public demo credentials, never a
+ * user's (whatever listens on a loopback port may be another user's program).
+ */
+export function localSandboxCredentials(environment: Environment): Credentials {
+  return { kind: 'basic', username: environment.username ?? SANDBOX_USERNAME, passwordMd5: md5Hex(SANDBOX_PASSWORD) };
+}
+
 /** The vendor's regional clusters (the docs disagree, so these are suggestions for a free-text host). */
 export const REGIONAL_HOSTS: readonly { name: string; host: string }[] = [
   { name: 'EU', host: 'eu.api.capillarytech.com' },
@@ -65,6 +79,26 @@ export const REGIONAL_HOSTS: readonly { name: string; host: string }[] = [
   { name: 'SEA', host: 'sea.api.capillarytech.com' },
   { name: 'China', host: 'api.capillarytech.cn.com' },
 ];
+
+/** True for HTTPS on the default port to one of the vendor's clusters (`REGIONAL_HOSTS`). */
+export function isVendorCluster(host: string): boolean {
+  const checked = checkBaseUrl(host);
+  if (!checked.ok || checked.url.protocol !== 'https:' || checked.url.port !== '') return false;
+  const hostname = checked.url.hostname.toLowerCase();
+  return REGIONAL_HOSTS.some((regional) => regional.host === hostname);
+}
+
+/**
+ * Whether credentials the user holds (CLI: `CAPILLARY_*` variables) may go to
+ * `host`: one of `namedHosts` (what the user named: `--host`, `CAPILLARY_HOST`)
+ * or a vendor cluster. A repository's settings may name environments, but
+ * they never decide where a user's secrets go.
+ */
+export function mayReceiveUserCredentials(host: string, namedHosts: readonly string[]): boolean {
+  if (isVendorCluster(host)) return true;
+  const identity = hostIdentity(host);
+  return identity !== undefined && namedHosts.some((named) => hostIdentity(named) === identity);
+}
 
 /** The properties an environment entry may have (the manifest's schema lists the same: a test checks it). */
 export const ENVIRONMENT_PROPERTIES: readonly string[] = ['name', 'host', 'auth', 'username', 'clientKey', 'attribution', 'orgId', 'protected'];

@@ -14,7 +14,7 @@ import type { SandboxFaults } from '../../core/src/sandbox';
 import { Sandbox, startSandbox } from '../../core/src/sandbox';
 import { hasErrors, validateCouponSeries } from '../../core/src/validate';
 import { vendorExample } from '../support/testUtil';
-import { assertNoSecrets, BASIC_ENV, coupon, couponProcess, OAUTH_ENV, RunResult, tempFolder } from './support';
+import { afterTargetLine, assertNoSecrets, BASIC_ENV, coupon, couponProcess, OAUTH_ENV, RunResult, tempFolder } from './support';
 
 let sandbox: Sandbox;
 let folder: { dir: string; cleanup(): Promise<void> };
@@ -108,7 +108,7 @@ test('create refuses a file created there already, and a file with errors (nothi
 
   const again = await run(['create', created.name, ...target('basic')]);
   assert.equal(again.code, 1);
-  assert.match(again.stderr, /^coupon: error: series-\d+\.coupon\.json: The series already exists on 127\.0\.0\.1:\d+ as series \d+: nothing was sent \(creating it again would make a duplicate\)\. To send the file to it: coupon update FILE \(or coupon push\)\.\n$/);
+  assert.match(afterTargetLine(again.stderr), /^coupon: error: series-\d+\.coupon\.json: The series already exists on 127\.0\.0\.1:\d+ as series \d+: nothing was sent \(creating it again would make a duplicate\)\. To send the file to it: coupon update FILE \(or coupon push\)\.\n$/);
   assert.equal(await readFile(created.file, 'utf8'), recorded);
 
   const rejected = await run(['create', invalid.name, ...target('basic')]);
@@ -307,13 +307,13 @@ test('pull ID writes a new file with its record (never over an existing one), or
 
   const missing = await run(['pull', '99999999', ...target('basic')]);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /^coupon: error: Coupon series 99999999 was not found on 127\.0\.0\.1:\d+ \(404\)/);
+  assert.match(afterTargetLine(missing.stderr), /^coupon: error: Coupon series 99999999 was not found on 127\.0\.0\.1:\d+ \(404\)/);
   assert.equal((await run(['pull', 'abc', ...target('basic')])).code, 2);
 
   const { name: fresh } = await newFile(unusualFormatting('never created'));
   const notCreated = await run(['pull', fresh, ...target('basic')]);
   assert.equal(notCreated.code, 1);
-  assert.match(notCreated.stderr, /^coupon: error: This file has no series on 127\.0\.0\.1:\d+ to pull\. To fetch a series by its id into a new file: coupon pull ID -o FILE\.\n$/);
+  assert.match(afterTargetLine(notCreated.stderr), /^coupon: error: This file has no series on 127\.0\.0\.1:\d+ to pull\. To fetch a series by its id into a new file: coupon pull ID -o FILE\.\n$/);
 });
 
 test('diff: exit 0 when the same, 1 with a readable diff after a change, 2 where it was not created', async () => {
@@ -369,9 +369,9 @@ test('a failing request leaves the file byte-identical and never duplicates a cr
     const result = await run([command, file, ...target('basic')]);
     sandbox.setFaults({});
     assert.equal(result.code, 1, `${name}: ${result.stdout}`);
-    assert.match(result.stderr, new RegExp(`^coupon: error: ${file}: `), name);
+    assert.match(afterTargetLine(result.stderr), new RegExp(`^coupon: error: ${file}: `), name);
     assert.match(result.stderr, message, name);
-    assert.equal(result.stderr.trim().split('\n').length, 1, `${name}: one line`);
+    assert.equal(afterTargetLine(result.stderr).trim().split('\n').length, 1, `${name}: one line`);
     assert.deepEqual(await readFile(absolute), before, `${name}: the file is untouched`);
     assert.equal(sandbox.state().seriesCount, count + createdAnyway, `${name}: no duplicate series`);
   }
@@ -443,7 +443,8 @@ test('--env reads .vscode/settings.json (JSONC) like the extension; "Local sandb
     'a.coupon.json': unusualFormatting('from settings'),
   });
   try {
-    const result = await coupon(['push', 'a.coupon.json', '--env', 'staging'], { cwd: workspace.dir, env: { CAPILLARY_CLIENT_SECRET: OAUTH_ENV.CAPILLARY_CLIENT_SECRET } });
+    // The settings' host is a loopback port: named by the user in CAPILLARY_HOST, or refused (test/cli/credentialHosts.test.ts).
+    const result = await coupon(['push', 'a.coupon.json', '--env', 'staging'], { cwd: workspace.dir, env: { CAPILLARY_CLIENT_SECRET: OAUTH_ENV.CAPILLARY_CLIENT_SECRET, CAPILLARY_HOST: sandbox.url } });
     assertNoSecrets(result, 'push --env staging');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Plan for Staging \(100458@127\.0\.0\.1:\d+\):\n  create  a\.coupon\.json\na\.coupon\.json: created series \d+ .* on Staging; recorded in the file\n$/);

@@ -14,7 +14,7 @@ import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
 import { Sandbox, SANDBOX_CLIENT_KEY, startSandbox } from '../../core/src/sandbox';
 import { basicCredentials, sampleSeries, startScriptedServer } from '../unit/api-support';
 import { AuthProxy, makeSelfSignedCertificate, startAuthProxy, startEndlessServer, startHttpsFront, startSilentPeer } from '../support/network';
-import { assertNoSecrets, BASIC_ENV, coupon, couponProcess, tempFolder } from './support';
+import { afterTargetLine, assertNoSecrets, BASIC_ENV, coupon, couponProcess, tempFolder } from './support';
 
 const FAR_HOST = 'coupon-api.test';
 const PROXY_USER = 'corp.user';
@@ -64,20 +64,25 @@ test('through a proxy that requires Proxy-Authorization: HTTPS_PROXY with user:p
   assertNoSecrets(result, 'pull through the proxy');
 });
 
-test('a CA named by extraCaCertificates in .vscode/settings.json (relative to that file) is trusted, and stderr says so', { skip: noOpenssl }, async () => {
+test('a CA named by extraCaCertificates in .vscode/settings.json (relative to that file) is trusted only with --trust-workspace-ca, and the host only when named', { skip: noOpenssl }, async () => {
   const { mkdtemp, mkdir } = await import('node:fs/promises');
   const project = await mkdtemp(path.join(folder.dir, 'project-'));
   await mkdir(path.join(project, '.vscode'));
   await writeFile(path.join(project, '.vscode', 'ca.pem'), certificate?.cert ?? '');
-  const env = { ...BASIC_ENV, HTTPS_PROXY: proxy.urlWithCredentials };
-  const settings = { 'couponSeries.environments': [{ name: 'Corp', host: FAR_HOST, auth: 'basic', username: 'till.user' }] };
+  const env = { ...BASIC_ENV, HTTPS_PROXY: proxy.urlWithCredentials, CAPILLARY_HOST: FAR_HOST };
+  const settings = { 'couponSeries.environments': [{ name: 'Corp', host: FAR_HOST, auth: 'basic', username: 'till.user' }], 'couponSeries.extraCaCertificates': ['ca.pem'] };
   await writeFile(path.join(project, '.vscode', 'settings.json'), JSON.stringify(settings));
+  const mark = proxy.requests.length;
+  const notNamed = await coupon(['pull', String(seriesId), '--env', 'Corp', '--timeout', '10'], { cwd: project, env: { ...env, CAPILLARY_HOST: '' } });
+  assert.equal(notNamed.code, 2, notNamed.stderr);
+  assert.match(notNamed.stderr, /"Corp" in \.vscode\/settings\.json points at coupon-api\.test, which you have not named: .* Nothing was sent\. If coupon-api\.test is yours, allow it: CAPILLARY_HOST=coupon-api\.test/);
+  assert.equal(proxy.requests.length, mark, 'nothing left the machine');
   const untrusted = await coupon(['pull', String(seriesId), '--env', 'Corp', '--timeout', '10'], { cwd: project, env });
-  assert.equal(untrusted.code, 1, `without the CA the certificate is not trusted: ${untrusted.stderr}`);
-  await writeFile(path.join(project, '.vscode', 'settings.json'), JSON.stringify({ ...settings, 'couponSeries.extraCaCertificates': ['ca.pem'] }));
-  const trusted = await coupon(['pull', String(seriesId), '--env', 'Corp', '--timeout', '10'], { cwd: project, env });
+  assert.equal(untrusted.code, 1, `without --trust-workspace-ca the repository's CA is not trusted: ${untrusted.stderr}`);
+  assert.match(untrusted.stderr, /coupon: warning: not trusting the CA certificates named by couponSeries\.extraCaCertificates in \.vscode\/settings\.json .* pass --trust-workspace-ca/);
+  const trusted = await coupon(['pull', String(seriesId), '--env', 'Corp', '--timeout', '10', '--trust-workspace-ca'], { cwd: project, env });
   assert.equal(trusted.code, 0, trusted.stderr);
-  assert.match(trusted.stderr, /coupon: warning: trusting the CA certificates named by couponSeries\.extraCaCertificates in \.vscode\/settings\.json: .*\.vscode\/ca\.pem/);
+  assert.match(trusted.stderr, /^coupon: sending to Corp \(\.vscode\/settings\.json\): https:\/\/coupon-api\.test, basic auth as sandbox\.user \(from CAPILLARY_PASSWORD\); also trusting .*\.vscode\/ca\.pem\n/);
 });
 
 test('a proxy that wants credentials: "proxy authentication required", one CONNECT, with what to do', { skip: noOpenssl }, async () => {
@@ -89,7 +94,7 @@ test('a proxy that wants credentials: "proxy authentication required", one CONNE
     assert.equal(report.error.kind, 'proxy-auth');
     assert.equal(report.error.status, 407);
     assert.match(report.error.message, /^Proxy authentication required \(407\): the proxy between this machine and coupon-api\.test refused the request without valid proxy credentials\. Give the proxy's user and password in HTTPS_PROXY/);
-    assert.match(result.stderr, /^coupon: error: Proxy authentication required \(407\)/);
+    assert.match(afterTargetLine(result.stderr), /^coupon: error: Proxy authentication required \(407\)/);
     assert.equal(proxy.requests.length - mark, 1, 'not retried');
     assert.ok(!`${result.stdout}${result.stderr}`.includes('wrong-proxy-secret'), 'not even a wrong proxy password is shown');
   }

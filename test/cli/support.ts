@@ -83,3 +83,9 @@ export function assertNoSecrets(result: RunResult, what: string): void {
     assert.ok(!result.stderr.includes(secret), `${what}: stderr shows a secret (${secret.slice(0, 3)}…)`);
   }
 }
+
+/** An API command's stderr without its first line, which says where it sends ("coupon: sending to ..."): asserted present. */
+export function afterTargetLine(stderr: string): string {
+  assert.match(stderr, /^coupon: sending to [^\n]+\n/, 'an API command says where it sends before it sends');
+  return stderr.slice(stderr.indexOf('\n') + 1);
+}

@@ -16,6 +16,13 @@ import { SELECTION_OPTIONS, selectCouponFiles } from '../selection';
 import { jsonDiagnostic, Output, printDiagnostics } from '../output';
 
 const FORCE_OPTION = { name: 'force', type: 'boolean', description: 'Overwrite a series changed on the server since the last push, and create anew one that is gone.' } as const;
+const YES_OPTION = { name: 'yes', type: 'boolean', description: 'Send to an environment marked "protected" (production): without it, nothing is sent there.' } as const;
+
+/** A protected environment is sent to only with --yes (the editor asks every time; a terminal or CI says so once). */
+function checkProtected(args: ParsedArgs, cli: CliConnection, sends: boolean): void {
+  if (!sends || !cli.target.environment.protected || flag(args, 'yes')) return;
+  throw new UsageError(`${cli.name} is marked protected: nothing was sent. Check what would be sent (coupon plan), then run again with --yes.`);
+}
 
 interface NamedFile {
   /** Absolute path. */
@@ -190,7 +197,7 @@ export const pushCommand: CommandSpec = {
     '',
     ...CONNECTION_HELP,
   ],
-  options: [...CONNECTION_OPTIONS, ...SELECTION_OPTIONS, FORCE_OPTION, JSON_OPTION],
+  options: [...CONNECTION_OPTIONS, ...SELECTION_OPTIONS, FORCE_OPTION, YES_OPTION, JSON_OPTION],
 
   async run(args, context) {
     const { output } = context;
@@ -201,6 +208,7 @@ export const pushCommand: CommandSpec = {
     try {
       const plan = await planOf(files, cli);
       if (!json) printPlan(output, plan, cli);
+      checkProtected(args, cli, plan.some((entry) => entry.action !== 'none' || entry.migratesLegacyIds));
       const results: PushResult[] = [];
       for (const [index, entry] of plan.entries()) {
         const file = files[index];
@@ -226,7 +234,7 @@ function singleFileCommand(mode: 'create' | 'update', details: readonly string[]
     name: mode,
     usage: `coupon ${mode} FILE (--env NAME | --host URL [--auth KIND]) [options]`,
     details: [...details, '', ...CONNECTION_HELP],
-    options: [...CONNECTION_OPTIONS, FORCE_OPTION, JSON_OPTION],
+    options: [...CONNECTION_OPTIONS, FORCE_OPTION, YES_OPTION, JSON_OPTION],
     async run(args, context) {
       if (args.positionals.length !== 1) throw new UsageError(`coupon ${mode} takes one FILE${args.positionals.length > 1 ? ' (use coupon push for several)' : ''}`);
       const matched = await coupons(args, context);
@@ -239,6 +247,7 @@ function singleFileCommand(mode: 'create' | 'update', details: readonly string[]
       const json = flag(args, 'json');
       const cli = await connect(args, context);
       try {
+        checkProtected(args, cli, true);
         const result = await pushOne(file, mode, cli, context, flag(args, 'force'), json);
         if (json) context.output.json({ ...resultJson(result), environment: cli.name });
         return result.ok ? EXIT_OK : EXIT_FAILURE;

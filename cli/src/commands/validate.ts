@@ -9,7 +9,7 @@ import { COUPON_SUFFIX, displayPath, readFiles } from '../files';
 import { countSeverities, jsonDiagnostic, printDiagnostics, summaryLine } from '../output';
 import { toSarif } from '../sarif';
 import { SELECTION_OPTIONS, selectCouponFiles } from '../selection';
-import { SETTINGS_FILE } from '../workspaceSettings';
+import { SETTINGS_FILE } from '../../../core/src/node/workspaceSettings';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];

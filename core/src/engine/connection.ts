@@ -12,8 +12,6 @@ import { EngineProblem } from './problems';
 export interface CredentialSource {
   /** The environment's credentials, or undefined when none are set (a `no-credentials` problem follows). */
   credentials(environment: Environment): Promise<Credentials | undefined>;
-  /** Secret values to keep out of every message besides the credentials themselves (e.g. the plain password). */
-  extraSecrets?(environment: Environment): Promise<readonly string[]>;
 }
 
 export interface ConnectionOptions {

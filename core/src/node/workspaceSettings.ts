@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
-import { SETTINGS_SECTION } from '../../core/src/environments';
+import { SETTINGS_SECTION } from '../environments';
 
 export const SETTINGS_FILE = path.join('.vscode', 'settings.json');
 
