@@ -108,3 +108,13 @@ export async function connect(args: ParsedArgs, context: CommandContext): Promis
   if (verbose) output.err(`coupon: ${describeProxies(target.proxies)}`);
   return { connection, target, name: target.environment.name, close };
 }
+
+/** Runs `work` on the flags' connection and closes it afterwards, whatever happens. */
+export async function withConnection<T>(args: ParsedArgs, context: CommandContext, work: (cli: CliConnection) => Promise<T>): Promise<T> {
+  const cli = await connect(args, context);
+  try {
+    return await work(cli);
+  } finally {
+    await cli.close();
+  }
+}

@@ -4,6 +4,7 @@
  * Diagnostics are printed like a compiler's: `file:line:col: severity code message`.
  */
 import type { Diagnostic } from 'vscode-json-languageservice';
+import { diagnosticMessage as messageOf, severityName } from '../../core/src/engine/reports';
 
 export interface OutStream {
   write(chunk: string): unknown;
@@ -74,51 +75,8 @@ export class Output {
   }
 }
 
-/** The text of a diagnostic's message (LSP 3.18 allows markup; ours are plain strings). */
-export function messageOf(diagnostic: Diagnostic): string {
-  return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
-}
-
-export type SeverityName = 'error' | 'warning' | 'info' | 'hint';
-
-export function severityName(diagnostic: Diagnostic): SeverityName {
-  switch (diagnostic.severity) {
-    case 1:
-      return 'error';
-    case 2:
-      return 'warning';
-    case 3:
-      return 'info';
-    default:
-      return 'hint';
-  }
-}
-
-/** A diagnostic for `--format json`: 1-based positions for people, the LSP range (0-based) for tools. */
-export interface JsonDiagnostic {
-  severity: SeverityName;
-  code: string;
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  range: Diagnostic['range'];
-}
-
-export function jsonDiagnostic(diagnostic: Diagnostic): JsonDiagnostic {
-  const { start, end } = diagnostic.range;
-  return {
-    severity: severityName(diagnostic),
-    code: String(diagnostic.code ?? ''),
-    message: messageOf(diagnostic),
-    line: start.line + 1,
-    column: start.character + 1,
-    endLine: end.line + 1,
-    endColumn: end.character + 1,
-    range: diagnostic.range,
-  };
-}
+export { diagnosticMessage as messageOf, jsonDiagnostic, severityName } from '../../core/src/engine/reports';
+export type { JsonDiagnostic, SeverityName } from '../../core/src/engine/reports';
 
 /** `path:line:col: severity code message`. */
 export function formatDiagnostic(output: Output, file: string, diagnostic: Diagnostic): string {

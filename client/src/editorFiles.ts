@@ -69,5 +69,7 @@ export function createEditorSeriesFiles(): SeriesFiles {
     },
 
     createNew: (file, text) => disk.createNew(file, text),
+
+    resolve: (folder, name) => disk.resolve(folder, name),
   };
 }

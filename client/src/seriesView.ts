@@ -190,7 +190,7 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
       }
       const connection = await this.environments.connect(environment);
       const plans = await planFiles(connection, files.map((file, index) => ({ file: vscode.workspace.asRelativePath(file.uri), text: texts[index] })));
-      plans.forEach((plan, index) => (files[index].plan = plan));
+      plans.files.forEach((plan, index) => (files[index].plan = plan));
     } catch (error) {
       const noCredentials = error instanceof EngineProblem && error.kind === 'no-credentials';
       this.message = noCredentials

@@ -7,7 +7,8 @@
  * An environment's identity is the org on a host (`deploymentKey`), not its
  * display name: bindings recorded in a file survive renaming it.
  */
-import { Credentials, md5Hex } from './api/auth';
+import { AuthKind, Credentials, md5Hex } from './api/auth';
+import type { Attribution } from './api/client';
 import { checkBaseUrl } from './api/hosts';
 import { SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_USERNAME } from './sandbox/credentials';
 
@@ -21,10 +22,8 @@ export const SETTING_KEYS = {
   sandboxPort: 'sandboxPort',
 } as const;
 
-export type AuthKind = 'basic' | 'oauth';
-
-/** Optional headers naming the till or org entity a request is made for. */
-export type Attribution = { tillCode: string } | { entityType: string; entityCode: string };
+export type { AuthKind } from './api/auth';
+export type { Attribution } from './api/client';
 
 export interface Environment {
   name: string;

@@ -80,7 +80,7 @@ test('create records the series in "deployments", keeping the formatting, with e
     const before = sandbox.state().seriesCount;
     const result = await run(['create', name, ...target(auth)], env);
     assert.equal(result.code, 0, `${auth}: ${result.stderr}`);
-    assert.match(result.stdout, new RegExp(`^${name}: created series (\\d+) \\(seriesCode [0-9A-F]+\\) on 127\\.0\\.0\\.1:${sandbox.port}; recorded in the file\\n$`));
+    assert.match(result.stdout, new RegExp(`^Created series (\\d+) \\([0-9A-F]+\\) on 127\\.0\\.0\\.1:${sandbox.port} from ${name}; recorded in the file\\.\\n$`));
     assert.equal(sandbox.state().seriesCount, before + 1);
 
     const written = await readFile(file, 'utf8');
@@ -121,7 +121,7 @@ test('create refuses a file created there already, and a file with errors (nothi
   assert.match(updateWithoutRecord.stderr, /has not been created on 127\.0\.0\.1:\d+ yet: nothing was sent\. Create it first: coupon create FILE/);
   const json = await run(['create', invalid.name, ...target('basic'), '--json']);
   assert.equal(json.code, 1);
-  const result = JSON.parse(json.stdout) as { ok: boolean; action: string; error: { kind: string }; diagnostics: { code: string }[] };
+  const result = JSON.parse(json.stdout) as { ok: boolean; outcome: string; error: { kind: string }; diagnostics: { code: string }[] };
   assert.equal(result.ok, false);
   assert.equal(result.error.kind, 'invalid');
   assert.equal(result.diagnostics[0].code, 'wrong-type');
@@ -139,10 +139,11 @@ test('push creates a new file, then updates it; a JSON result; the plan is print
     const before = sandbox.state().seriesCount;
     const first = await run(['push', name, ...target(auth), '--json'], env);
     assert.equal(first.code, 0, first.stderr);
-    const created = JSON.parse(first.stdout) as { ok: boolean; plan: { action: string }[]; results: { action: string; id: number; written: boolean }[] };
+    const created = JSON.parse(first.stdout) as { ok: boolean; plan: { files: { action: string }[] }; results: { outcome: string; id: number; written: boolean }[]; counts: Record<string, number> };
     assert.equal(created.ok, true);
-    assert.equal(created.plan[0].action, 'create');
-    assert.equal(created.results[0].action, 'create');
+    assert.equal(created.plan.files[0].action, 'create');
+    assert.equal(created.results[0].outcome, 'created');
+    assert.deepEqual(created.counts, { created: 1, updated: 0, upToDate: 0, failed: 0 });
     assert.equal(created.results[0].written, true);
     assert.equal(sandbox.state().seriesCount, before + 1);
 
@@ -150,11 +151,13 @@ test('push creates a new file, then updates it; a JSON result; the plan is print
     await writeFile(file, text.replace(`push ${auth}`, `pushed again ${auth}`));
     const second = await run(['push', name, ...target(auth)], env);
     assert.equal(second.code, 0, second.stderr);
-    assert.match(second.stdout, new RegExp(`^Plan for 127\\.0\\.0\\.1:\\d+ \\(127\\.0\\.0\\.1:\\d+\\):\\n  update  ${name} series ${created.results[0].id}: description\\n${name}: updated series ${created.results[0].id} on 127\\.0\\.0\\.1:\\d+\\n$`));
+    assert.match(second.stdout, new RegExp(`^Plan for 127\\.0\\.0\\.1:\\d+ \\(100458@127\\.0\\.0\\.1:\\d+\\):\\n  update  ${name} series ${created.results[0].id}: description\\nUpdated series ${created.results[0].id} on 127\\.0\\.0\\.1:\\d+ from ${name}\\.\\n$`));
+    assert.match(second.stderr, /0 created, 1 updated, 0 up to date, 0 failed on 127\.0\.0\.1:\d+\n$/);
     assert.equal(sandbox.state().seriesCount, before + 1, 'an update creates nothing');
     const unchanged = await run(['push', name, ...target(auth)], env);
     assert.equal(unchanged.code, 0);
-    assert.match(unchanged.stdout, new RegExp(`  none    ${name} series ${created.results[0].id}\\n$`));
+    assert.match(unchanged.stdout, new RegExp(`  none    ${name} series ${created.results[0].id}\\n${name} is up to date on 127\\.0\\.0\\.1:\\d+ \\(series ${created.results[0].id}\\): nothing was sent\\.\\n$`));
+    assert.match(unchanged.stderr, /0 created, 0 updated, 1 up to date, 0 failed/);
     const pulled = await run(['pull', String(created.results[0].id), ...target(auth)], env);
     assert.equal(seriesOf(pulled.stdout).description, `pushed again ${auth}`);
   }
@@ -175,7 +178,10 @@ test('push: a file that fails keeps its text and records and does not stop the o
   const result = await run(['push', good.name, bad.name, ...target('basic')]);
   assert.equal(result.code, 1);
   assert.match(result.stdout, /skip  .*series-\d+\.coupon\.json: invalid: The file has 1 error/);
-  assert.match(result.stdout, /created series \d+/);
+  assert.match(result.stdout, /Created series \d+/);
+  assert.match(result.stdout, new RegExp(`^${bad.name}:\\d+:\\d+: error unknown-enum-value "HALF"`, 'm'), 'the errors are printed, once');
+  assert.equal(result.stdout.split('unknown-enum-value').length, 2, 'once');
+  assert.match(result.stderr, /1 created, 0 updated, 0 up to date, 1 failed/);
   assert.equal(await readFile(bad.file, 'utf8'), badText);
   assert.ok(deploymentsOf(await readFile(good.file, 'utf8'))[sandboxKey()], 'the good one was pushed');
 });
@@ -214,7 +220,7 @@ test('plan: create, update with the changed fields, none, drifted and invalid; e
 
     const json = await inWorkspace(['plan', ...target('basic'), '--json']);
     assert.equal(json.code, 1);
-    const entries = JSON.parse(json.stdout) as { file: string; environment: string; action: string; id?: number; drifted: boolean; changes: string[] }[];
+    const entries = (JSON.parse(json.stdout) as { files: { file: string; environment: string; action: string; id?: number; drifted: boolean; changes: string[] }[] }).files;
     assert.deepEqual(
       entries.map((entry) => [entry.file, entry.action, entry.drifted, entry.changes, typeof entry.id]),
       [
@@ -236,8 +242,8 @@ test('plan: create, update with the changed fields, none, drifted and invalid; e
     const push = await inWorkspace(['push', 'new.coupon.json', 'changed.coupon.json', 'unchanged.coupon.json', 'drifted.coupon.json', ...target('basic')]);
     assert.equal(push.code, 1);
     assert.match(push.stderr, /drifted\.coupon\.json: Series \d+ on 127\.0\.0\.1:\d+ was changed on the server since this file last pushed it: description\. Nothing was sent\. See what changed with coupon diff FILE/);
-    assert.match(push.stdout, /new\.coupon\.json: created series/);
-    assert.match(push.stdout, /changed\.coupon\.json: updated series/);
+    assert.match(push.stdout, /Created series \d+ .* from new\.coupon\.json/);
+    assert.match(push.stdout, /Updated series \d+ .* from changed\.coupon\.json/);
     const forced = await inWorkspace(['push', 'drifted.coupon.json', '--force', ...target('basic')]);
     assert.equal(forced.code, 0, forced.stderr);
     assert.equal((await inWorkspace(['plan', 'new.coupon.json', 'changed.coupon.json', 'unchanged.coupon.json', 'drifted.coupon.json', ...target('basic')])).code, 0, 'up to date after the push');
@@ -300,7 +306,7 @@ test('pull ID writes a new file with its record (never over an existing one), or
   assert.equal(renamed.status, 200);
   const refreshed = await run(['pull', name, ...target('basic')]);
   assert.equal(refreshed.code, 0, refreshed.stderr);
-  assert.match(refreshed.stdout, new RegExp(`^${name}: took description from series ${id} on 127\\.0\\.0\\.1:\\d+\\nKept the file's values \\(the server does not return them\\): customPropertyMap\\.milestone, customPropertyMap\\.trackerid, productInfo, redemptionOrgEntityDetails\\n$`));
+  assert.match(refreshed.stdout, new RegExp(`^${name}: took description from series ${id} on 127\\.0\\.0\\.1:\\d+\\. Kept the file's customPropertyMap\\.milestone, customPropertyMap\\.trackerid, productInfo, redemptionOrgEntityDetails \\(the server does not return them\\)\\.\\n$`));
   const after = seriesOf(await readFile(file, 'utf8'));
   assert.equal(after.description, 'renamed on the server');
   assert.ok(Array.isArray(after.productInfo));
@@ -447,7 +453,7 @@ test('--env reads .vscode/settings.json (JSONC) like the extension; "Local sandb
     const result = await coupon(['push', 'a.coupon.json', '--env', 'staging'], { cwd: workspace.dir, env: { CAPILLARY_CLIENT_SECRET: OAUTH_ENV.CAPILLARY_CLIENT_SECRET, CAPILLARY_HOST: sandbox.url } });
     assertNoSecrets(result, 'push --env staging');
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^Plan for Staging \(100458@127\.0\.0\.1:\d+\):\n  create  a\.coupon\.json\na\.coupon\.json: created series \d+ .* on Staging; recorded in the file\n$/);
+    assert.match(result.stdout, /^Plan for Staging \(100458@127\.0\.0\.1:\d+\):\n  create  a\.coupon\.json\nCreated series \d+ .* on Staging from a\.coupon\.json; recorded in the file\.\n$/);
     assert.match(result.stderr, /coupon: warning: couponSeries\.environments\[1\]\.host: Refusing plain HTTP/);
     const withAuth = await coupon(['push', 'a.coupon.json', '--env', 'Staging', '--auth', 'basic'], { cwd: workspace.dir, env: OAUTH_ENV });
     assert.equal(withAuth.code, 2);

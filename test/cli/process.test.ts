@@ -56,8 +56,8 @@ test('node dist/cli.js sandbox + push: created over HTTP, recorded in the file, 
     const pushed = await couponProcess(['push', 'a.coupon.json', '--host', url, '--auth', 'basic', '--json'], { cwd: folder.dir, env: BASIC_ENV });
     assertNoSecrets(pushed, 'push');
     assert.equal(pushed.code, 0, pushed.stderr);
-    const result = JSON.parse(pushed.stdout) as { ok: boolean; results: { action: string; id: number }[] };
-    assert.deepEqual([result.ok, result.results[0].action], [true, 'create']);
+    const result = JSON.parse(pushed.stdout) as { ok: boolean; results: { outcome: string; id: number }[] };
+    assert.deepEqual([result.ok, result.results[0].outcome], [true, 'created']);
     const written = JSON.parse(await readFile(path.join(folder.dir, 'a.coupon.json'), 'utf8')) as { deployments: Record<string, { id: number }> };
     assert.deepEqual(Object.values(written.deployments).map((deployment) => deployment.id), [result.results[0].id]);
     const diff = await couponProcess(['diff', 'a.coupon.json', '--host', url, '--auth', 'basic'], { cwd: folder.dir, env: BASIC_ENV });

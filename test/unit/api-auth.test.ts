@@ -29,12 +29,12 @@ test('md5 and Basic header match the vendor docs byte for byte (store.server / s
 });
 
 test('credentialsFor hashes a basic password and passes an OAuth secret through', () => {
-  assert.deepEqual(credentialsFor({ name: 'EU', host: 'eu.api.capillarytech.com', auth: 'basic', username: 'store.server' }, 'server123'), {
+  assert.deepEqual(credentialsFor({ auth: 'basic', username: 'store.server' }, 'server123'), {
     kind: 'basic',
     username: 'store.server',
     passwordMd5: '8a16a6b70505eb1f1ff7cdc0cd5559a7',
   });
-  assert.deepEqual(credentialsFor({ name: 'EU', host: 'eu.api.capillarytech.com', auth: 'oauth', clientKey: 'key' }, 's3cret'), {
+  assert.deepEqual(credentialsFor({ auth: 'oauth', clientKey: 'key' }, 's3cret'), {
     kind: 'oauth',
     clientKey: 'key',
     clientSecret: 's3cret',

@@ -153,18 +153,41 @@ test('update on another environment never sends the recorded id there (with and 
   const a = await connect(orgA());
   await clientOf(SANDBOX_SECOND_ORG_USERNAME).createSeries({ CouponSeriesV2: sampleSeries() });
   const file = await newFile('one-env.coupon.json', seriesText('Only on A'));
-  await pushFile(a, files, file, { mode: 'create' });
+  const onA = await pushFile(a, files, file, { mode: 'create' });
   const before = await readFile(file, 'utf8');
 
   const mark = sandbox.requests().length;
   await rejectsWithProblem(pushFile(await connect(orgB()), files, file, { mode: 'update' }), 'not-created');
-  // B without orgId: A's record is on the same host, and the server shows B another series under that id.
+  // B without orgId: A's record is on the same host, and the server shows B another series under that id,
+  // which carries B's org: the engine learns the org from that answer instead of refusing.
   const unnamed = await connect(environment('Org B, no orgId', SANDBOX_SECOND_ORG_USERNAME, undefined));
-  const ambiguous = await rejectsWithProblem(pushFile(unnamed, files, file, { mode: 'update' }), 'ambiguous');
-  assert.match(ambiguous.message, /no orgId/);
-  await rejectsWithProblem(pushFile(unnamed, files, file, { mode: 'push' }), 'ambiguous');
+  await rejectsWithProblem(pushFile(unnamed, files, file, { mode: 'update' }), 'not-created');
+  assert.equal(unnamed.orgId, SANDBOX_SECOND_ORG_ID, 'learned from the answer');
   assert.deepEqual(requestsSince(mark).filter((request) => request.method !== 'GET'), []);
   assert.equal(await readFile(file, 'utf8'), before);
+
+  // A push creates it on B (a POST there, never a PUT of A's id) and records it under B; A's record stays.
+  const pushMark = sandbox.requests().length;
+  const onB = await pushFile(await connect(environment('Org B, no orgId', SANDBOX_SECOND_ORG_USERNAME, undefined)), files, file, { mode: 'push' });
+  assert.equal(onB.action, 'create');
+  assert.equal(onB.key, keyOf(SANDBOX_SECOND_ORG_ID));
+  assert.deepEqual(requestsSince(pushMark).filter((request) => request.method !== 'GET').map((request) => [request.method, request.orgId]), [['POST', SANDBOX_SECOND_ORG_ID]]);
+  const records = await deploymentsOf(file);
+  assert.equal(records.get(keyOf(SANDBOX_DEFAULT_ORG_ID))?.id, onA.id);
+  assert.equal(records.get(keyOf(SANDBOX_SECOND_ORG_ID))?.id, onB.id);
+});
+
+test('an environment without orgId whose records are all unknown to the server (no answer tells the org) is still refused as ambiguous', async () => {
+  const a = await connect(orgA());
+  const file = await newFile('gone-for-b.coupon.json', seriesText('Gone for B'));
+  await pushFile(a, files, file, { mode: 'create' });
+  // Record an id that exists nowhere in B's org: B's read finds nothing, so nothing tells B's org.
+  const text = (await readFile(file, 'utf8')).replace(/"id": (\d+)/, '"id": 987654');
+  await writeFile(file, text);
+  const unnamed = await connect(environment('Org B, no orgId', SANDBOX_SECOND_ORG_USERNAME, undefined));
+  const refused = await rejectsWithProblem(pushFile(unnamed, files, file, { mode: 'push' }), 'ambiguous');
+  assert.match(refused.message, /has no orgId/);
+  assert.equal(await readFile(file, 'utf8'), text);
 });
 
 test('an environment without orgId finds its own record on the host by asking the server', async () => {
@@ -185,7 +208,7 @@ test('a series changed on the server since the last push: push refuses without f
   // Someone edits it on the server (another tool, the vendor's UI).
   await clientOf(SANDBOX_USERNAME).updateSeries(created.id as number, { CouponSeriesV2: { ...sampleSeries(), description: 'edited on the server', seriesCode: created.server?.seriesCode } });
 
-  const [plan] = await planFiles(a, [{ file: 'drift.coupon.json', text: await readFile(file, 'utf8') }]);
+  const { files: [plan] } = await planFiles(a, [{ file: 'drift.coupon.json', text: await readFile(file, 'utf8') }]);
   assert.equal(plan.state, 'drifted');
   assert.equal(plan.action, 'update');
   assert.equal(plan.drifted, true);
@@ -202,7 +225,7 @@ test('a series changed on the server since the last push: push refuses without f
   const forced = await pushFile(a, files, file, { mode: 'push', force: true });
   assert.equal(forced.action, 'update');
   assert.deepEqual(questions, [true]);
-  const [after] = await planFiles(a, [{ file: 'drift.coupon.json', text: await readFile(file, 'utf8') }]);
+  const { files: [after] } = await planFiles(a, [{ file: 'drift.coupon.json', text: await readFile(file, 'utf8') }]);
   assert.equal(after.state, 'in-sync');
 });
 
@@ -222,7 +245,7 @@ test('plan: create, update with the changed fields, none, invalid; a plan sends 
   const mark = sandbox.requests().length;
   const plan = await planFiles(a, inputs);
   assert.deepEqual(
-    plan.map((entry) => [entry.file, entry.state, entry.action, entry.changes]),
+    plan.files.map((entry) => [entry.file, entry.state, entry.action, entry.changes]),
     [
       ['new', 'not-created', 'create', []],
       ['changed', 'changed', 'update', ['discountValue']],
@@ -230,7 +253,7 @@ test('plan: create, update with the changed fields, none, invalid; a plan sends 
       ['invalid', 'invalid', 'none', []],
     ],
   );
-  assert.match(plan[3].problem ?? '', /PERCENT/);
+  assert.match(plan.files[3].problem ?? '', /PERCENT/);
   const sent = requestsSince(mark);
   assert.ok(sent.every((request) => request.method === 'GET'));
   assert.equal(sent.length, 1, 'one batched read for every recorded series');
@@ -250,7 +273,7 @@ test('a server that answers a batched read 404 when one id is unknown: the batch
   try {
     const mark = sandbox.requests().length;
     const plan = await planFiles(a, [...kept.map((text, index) => ({ file: `kept-${index + 1}`, text })), { file: 'gone', text: goneText }]);
-    assert.deepEqual(plan.map((entry) => [entry.file, entry.state]), [['kept-1', 'in-sync'], ['kept-2', 'in-sync'], ['kept-3', 'in-sync'], ['gone', 'missing']]);
+    assert.deepEqual(plan.files.map((entry) => [entry.file, entry.state]), [['kept-1', 'in-sync'], ['kept-2', 'in-sync'], ['kept-3', 'in-sync'], ['gone', 'missing']]);
     const reads = requestsSince(mark);
     assert.deepEqual(
       reads.map((request) => [request.status, decodeURIComponent(request.query).split(',').length]),
@@ -477,7 +500,7 @@ test('compare uses the recorded series; pull writes a new file (never over one) 
   await pullSeriesToNewFile(a, files, id, target);
   assert.equal((await deploymentsOf(target)).get(keyOf(SANDBOX_DEFAULT_ORG_ID))?.id, id);
   const pulledText = await readFile(target, 'utf8');
-  const [plan] = await planFiles(a, [{ file: 'pulled', text: pulledText }]);
+  const { files: [plan] } = await planFiles(a, [{ file: 'pulled', text: pulledText }]);
   assert.equal(plan.state, 'in-sync');
   assert.ok(validateCouponSeries(pulledText).some((diagnostic) => diagnostic.code === 'generic-code-required'), 'the editor says what to fill in');
   await writeFile(target, 'someone else\'s file');
@@ -491,7 +514,7 @@ test('compare uses the recorded series; pull writes a new file (never over one) 
   const series = (JSON.parse(await readFile(file, 'utf8')) as { CouponSeriesV2: Json }).CouponSeriesV2;
   assert.equal(series.description, 'Renamed on the server');
   assert.equal(series.genericCode, 'SAVE10');
-  const [afterPull] = await planFiles(a, [{ file: 'x', text: await readFile(file, 'utf8') }]);
+  const { files: [afterPull] } = await planFiles(a, [{ file: 'x', text: await readFile(file, 'utf8') }]);
   assert.equal(afterPull.state, 'in-sync');
 
   // Local changes are not overwritten without force.

@@ -4,12 +4,12 @@
  * embedded JSON by value, fields the server does not return listed apart).
  * Exit 0 when the same, 1 when different, 2 when they could not be compared (like diff(1)).
  */
-import { compareFile } from '../../../core/src/engine';
+import { compareFile, isExpectedFailure } from '../../../core/src/engine';
 import { createNodeSeriesFiles } from '../../../core/src/node/seriesFiles';
-import { describeFailure, isExpectedFailure } from '../advice';
+import { reportOf } from '../advice';
 import { flag, UsageError } from '../args';
 import { CliFailure, CommandSpec, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, JSON_OPTION } from '../command';
-import { connect, CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, withConnection } from '../connection';
 import { displayPath } from '../files';
 import type { Output } from '../output';
 import { unifiedDiff } from '../textDiff';
@@ -41,14 +41,13 @@ export const diffCommand: CommandSpec = {
     const json = flag(args, 'json');
     const filePath = path.resolve(io.cwd, args.positionals[0]);
     const display = displayPath(filePath, io.cwd);
-    const cli = await connect(args, context);
-    try {
+    return withConnection(args, context, async (cli) => {
       let comparison;
       try {
         comparison = await compareFile(cli.connection, await createNodeSeriesFiles().read(filePath));
       } catch (error) {
         if (!isExpectedFailure(error)) throw error;
-        const report = describeFailure(error, cli.connection.client.baseUrl.hostname);
+        const report = reportOf(error, cli.connection.environment);
         if (json) output.json({ ok: false, file: display, environment: cli.name, error: report });
         throw new CliFailure(`${display}: ${report.message}`, EXIT_USAGE);
       }
@@ -70,8 +69,6 @@ export const diffCommand: CommandSpec = {
       }
       if (notReturned.length > 0) output.out(`Not returned by the server (not compared): ${notReturned.join(', ')}`);
       return same ? EXIT_OK : EXIT_FAILURE;
-    } finally {
-      await cli.close();
-    }
+    });
   },
 };

@@ -4,9 +4,10 @@
  * before they expire, persisted through a `TokenStore`).
  */
 import { createHash } from 'node:crypto';
-import type { Environment } from '../environments';
 import { CouponApiError } from './errors';
 import { abortable } from './transport';
+
+export type AuthKind = 'basic' | 'oauth';
 
 export type Credentials =
   | { kind: 'basic'; username: string; passwordMd5: string }
@@ -25,11 +26,18 @@ export function basicAuthorization(username: string, passwordMd5: string): strin
   return `Basic ${Buffer.from(`${username}:${passwordMd5}`, 'utf8').toString('base64')}`;
 }
 
-/** Credentials for an environment from the secret the user typed (a password for basic, the client secret for OAuth). */
-export function credentialsFor(environment: Environment, secret: string): Credentials {
-  return environment.auth === 'basic'
-    ? { kind: 'basic', username: environment.username ?? '', passwordMd5: md5Hex(secret) }
-    : { kind: 'oauth', clientKey: environment.clientKey ?? '', clientSecret: secret };
+/** Who authenticates: the auth kind and the principal (till user or OAuth client key). */
+export interface Principal {
+  auth: AuthKind;
+  username?: string;
+  clientKey?: string;
+}
+
+/** Credentials for a principal from the secret the user typed (a password for basic, the client secret for OAuth). */
+export function credentialsFor(principal: Principal, secret: string): Credentials {
+  return principal.auth === 'basic'
+    ? { kind: 'basic', username: principal.username ?? '', passwordMd5: md5Hex(secret) }
+    : { kind: 'oauth', clientKey: principal.clientKey ?? '', clientSecret: secret };
 }
 
 export interface StoredToken {

@@ -3,7 +3,6 @@
  * injected `HttpTransport`, with timeouts, cancellation, retries for idempotent
  * calls only, redacted logging and errors that say what happened.
  */
-import type { Attribution } from '../environments';
 import { basicAuthorization, Credentials, MemoryTokenStore, OAUTH_TOKEN_HEADER, OAUTH_TOKEN_PATH, OAuthToken, TokenCache, TokenStore } from './auth';
 import {
   apiErrorsFrom,
@@ -45,7 +44,8 @@ export interface CallOptions {
 export interface CouponApiClientOptions {
   /** A bare host (`eu.api.capillarytech.com`, https implied) or a URL; `http://` only for loopback. */
   baseUrl: string;
-  credentials: Credentials;
+  /** The credentials, or where to get them: asked for on the first request that needs them (and again after a failure to get them). */
+  credentials: Credentials | (() => Promise<Credentials>);
   /** Per attempt: a retried call may take longer in total. */
   timeoutMs: number;
   /** The platform's network: undici in the CLI, VS Code's networking in the extension. */
@@ -103,6 +103,9 @@ function checkSeriesId(id: number): void {
   if (!Number.isSafeInteger(id) || id <= 0) throw new TypeError(`A coupon series id is a positive integer, not ${String(id)}.`);
 }
 
+/** Optional headers naming the till or org entity a request is made for. */
+export type Attribution = { tillCode: string } | { entityType: string; entityCode: string };
+
 function attributionHeaders(attribution: Attribution | undefined): Record<string, string> {
   if (!attribution) return {};
   return 'tillCode' in attribution
@@ -112,7 +115,7 @@ function attributionHeaders(attribution: Attribution | undefined): Record<string
 
 export function createCouponApiClient(options: CouponApiClientOptions): CouponApiClient {
   const baseUrl = parseBaseUrl(options.baseUrl);
-  const { credentials, timeoutMs, transport } = options;
+  const { timeoutMs, transport } = options;
   const maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const environment = options.environmentName ?? baseUrl.host;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -120,16 +123,31 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
   const scrub = (text: string) => scrubber.scrub(text);
   const log = (line: string, level: LogLevel = 'info') => options.log?.(scrub(line), level);
 
-  // Exactly one of these is set, by the kind of credentials.
-  let basicHeader = '';
-  let tokens: TokenCache | undefined;
-  if (credentials.kind === 'basic') {
-    basicHeader = basicAuthorization(credentials.username, credentials.passwordMd5);
-    scrubber.add(credentials.passwordMd5);
-    scrubber.add(basicHeader.slice('Basic '.length));
-  } else {
-    scrubber.add(credentials.clientSecret);
-    tokens = new TokenCache(options.tokenStore ?? new MemoryTokenStore(), options.tokenKey ?? `${baseUrl.href}|${credentials.clientKey}`, () => generateToken());
+  /** The credentials and what they authenticate with: the Basic header, or a token cache (exactly one, by kind). */
+  interface Authentication {
+    credentials: Credentials;
+    basicHeader?: string;
+    tokens?: TokenCache;
+  }
+  let authentication: Promise<Authentication> | undefined;
+  function authenticationOf(): Promise<Authentication> {
+    authentication ??= (async (): Promise<Authentication> => {
+      const credentials = typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
+      if (credentials.kind === 'basic') {
+        const basicHeader = basicAuthorization(credentials.username, credentials.passwordMd5);
+        scrubber.add(credentials.passwordMd5);
+        scrubber.add(basicHeader.slice('Basic '.length));
+        return { credentials, basicHeader };
+      }
+      scrubber.add(credentials.clientSecret);
+      const tokenKey = options.tokenKey ?? `${baseUrl.href}|${credentials.clientKey}`;
+      return { credentials, tokens: new TokenCache(options.tokenStore ?? new MemoryTokenStore(), tokenKey, () => generateToken()) };
+    })().catch((error: unknown) => {
+      // Not found or not given (a prompt cancelled): asked again on the next request.
+      authentication = undefined;
+      throw error;
+    });
+    return authentication;
   }
 
   function contextOf(call: Call, url: URL): RequestContext {
@@ -169,12 +187,13 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
     }
   }
 
-  async function authHeader(call: Call): Promise<{ headers: Record<string, string>; token?: string }> {
+  async function authHeader(call: Call): Promise<{ headers: Record<string, string>; token?: string; tokens?: TokenCache }> {
     if (!call.authenticated) return { headers: {} };
-    if (!tokens) return { headers: { Authorization: basicHeader } };
+    const { basicHeader, tokens } = await authenticationOf();
+    if (!tokens) return { headers: { Authorization: basicHeader as string } };
     const token = await tokens.token(call.signal);
     scrubber.add(token);
-    return { headers: { [OAUTH_TOKEN_HEADER]: token }, token };
+    return { headers: { [OAUTH_TOKEN_HEADER]: token }, token, tokens };
   }
 
   /**
@@ -200,10 +219,10 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
       try {
         const answer = await exchange(call, context, headers);
         if (answer.status >= 200 && answer.status < 300) return { answer, context };
-        if (answer.status === 401 && tokens && auth.token && !refreshedToken) {
+        if (answer.status === 401 && auth.tokens && auth.token && !refreshedToken) {
           refreshedToken = true;
           log(`token refused by ${environment}: fetching a new one and sending once more`);
-          await tokens.invalidate(auth.token);
+          await auth.tokens.invalidate(auth.token);
           continue;
         }
         error = errorFromAnswer(answer, context, scrub);
@@ -227,6 +246,7 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
   }
 
   async function generateToken(callOptions: CallOptions = {}): Promise<OAuthToken> {
+    const { credentials } = await authenticationOf();
     if (credentials.kind !== 'oauth') throw new TypeError('generateToken needs OAuth credentials (a client key and secret).');
     const { answer, context } = await send({
       method: 'POST',

@@ -29,15 +29,27 @@ export interface Connection {
   /** Lower-case `host[:port][/path]`: the host part of deployment keys. */
   readonly host: string;
   readonly client: CouponApiClient;
-  /** The deployment key of this environment when its org is known from the settings. */
+  /** The org these credentials reach: the environment's `orgId`, or the one the server's answers showed in this run. */
+  readonly orgId?: number;
+  /** This environment's deployment key (`<orgId>@<host>`), once its org is known. */
   readonly key?: string;
+  /**
+   * Records the org the server's answers showed (it shows each caller only its
+   * own org's series, and every series carries its `orgId`). The settings'
+   * `orgId` is never overridden.
+   */
+  learnOrg(orgId: number): void;
 }
 
 export async function openConnection(environment: Environment, options: ConnectionOptions): Promise<Connection> {
   const host = hostIdentity(environment.host);
   // A host the client refuses (http:// to a real host...) fails in createCouponApiClient with its own message.
-  const credentials = await options.credentials.credentials(environment);
-  if (!credentials) throw new EngineProblem('no-credentials', `No credentials are set for ${environment.name}.`);
+  // Credentials are asked for on the first request that needs them: a create on a protected environment is confirmed first.
+  const credentials = async () => {
+    const found = await options.credentials.credentials(environment);
+    if (!found) throw new EngineProblem('no-credentials', `No credentials are set for ${environment.name}.`);
+    return found;
+  };
   const client = createCouponApiClient({
     baseUrl: environment.host,
     credentials,
@@ -50,10 +62,20 @@ export async function openConnection(environment: Environment, options: Connecti
     ...(environment.attribution ? { attribution: environment.attribution } : {}),
   });
   const resolvedHost = host ?? client.baseUrl.host.toLowerCase();
+  let learned: number | undefined;
   return {
     environment,
     host: resolvedHost,
     client,
-    ...(environment.orgId !== undefined ? { key: deploymentKey(environment.orgId, resolvedHost) } : {}),
+    get orgId() {
+      return environment.orgId ?? learned;
+    },
+    get key() {
+      const orgId = environment.orgId ?? learned;
+      return orgId === undefined ? undefined : deploymentKey(orgId, resolvedHost);
+    },
+    learnOrg(orgId) {
+      if (environment.orgId === undefined) learned = orgId;
+    },
   };
 }

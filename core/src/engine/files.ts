@@ -36,4 +36,6 @@ export interface SeriesFiles {
   withLock<T>(file: string, work: (locked: LockedFile) => Promise<T>, options?: LockOptions): Promise<T>;
   /** Writes a new file, failing with an `exists` problem when one is there (or appeared meanwhile): never replaces. */
   createNew(file: string, text: string): Promise<void>;
+  /** The path of `name` in `folder`, as this platform writes paths. */
+  resolve(folder: string, name: string): string;
 }

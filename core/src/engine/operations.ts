@@ -15,13 +15,15 @@ import type { CallOptions, ServerCouponSeries } from '../api';
 import { CouponApiError } from '../api';
 import { Deployment, utcNow, withDeployment, withoutLegacyIds } from '../deployments';
 import { deploymentKey } from '../environments';
+import { FILE_SUFFIX as COUPON_FILE_SUFFIX } from '../protocol';
 import { compareWithServer, mergeServerIntoFile, SeriesComparison, seriesFromServer, sentFields, SERIES_KEY } from '../series';
 import type { ValidationOptions } from '../validate';
 import type { Connection } from './connection';
 import type { LockedFile, SeriesFiles } from './files';
 import { requestFingerprint, serverFingerprint } from './fingerprints';
 import { EngineProblem } from './problems';
-import { AnalyzedFile, analyzeFile, fieldsAnUpdateMayReset, FileStatus, lookupFor, withValidation } from './status';
+import { Failure, failureOf, isExpectedFailure } from './failures';
+import { AnalyzedFile, analyzeFile, fieldsAnUpdateMayReset, FileStatus, lookupFor, orgShownBy, SeriesState, withValidation } from './status';
 
 type JsonObject = Record<string, unknown>;
 
@@ -68,12 +70,21 @@ function isNotFound(error: unknown): boolean {
   return error instanceof CouponApiError && error.kind === 'not-found';
 }
 
+/** Learns the org from the answers (an environment without orgId), and returns it. */
+function learnFrom(connection: Connection, found: Map<number, ServerCouponSeries>): number | undefined {
+  if (connection.environment.orgId !== undefined) return connection.environment.orgId;
+  const shown = orgShownBy(found.values());
+  if (shown !== undefined) connection.learnOrg(shown);
+  return connection.orgId;
+}
+
 /** One file's status on the connection's environment (one read, when the file records anything there). */
 export async function fileStatus(connection: Connection, text: string, options: EngineOptions = {}): Promise<FileStatus> {
   const file = analyzeFile(text);
   const lookup = lookupFor(file, connection);
   const found = lookup.ids.length > 0 ? await fetchSeries(connection, lookup.ids, options) : new Map<number, ServerCouponSeries>();
-  return withValidation(lookup.resolve((id) => found.get(id)), file, options.validation);
+  const learned = learnFrom(connection, found);
+  return withValidation(lookup.resolve((id) => found.get(id), learned), file, options.validation);
 }
 
 export interface FilePlan extends FileStatus {
@@ -82,29 +93,95 @@ export interface FilePlan extends FileStatus {
   environment: string;
 }
 
+/** What a plan found, file by file, and the counts every front end reports. */
+export interface Plan {
+  files: FilePlan[];
+  /** The deployment key (`<orgId>@<host>`) of the environment, when its org is known (set, or shown by the server). */
+  key?: string;
+  /**
+   * Why the server could not be asked (unreachable, credentials refused...):
+   * said once here; every file that needed the answer is `unreachable`.
+   */
+  failure?: Failure;
+  counts: PlanCounts;
+}
+
+export interface PlanCounts {
+  create: number;
+  update: number;
+  /** Up to date: nothing to send (legacy ids may still move into `deployments`). */
+  none: number;
+  /** Invalid, or their series there cannot be identified or read. */
+  cannot: number;
+}
+
+/** States where a push cannot tell what to do. */
+export const CANNOT_PUSH: ReadonlySet<SeriesState> = new Set<SeriesState>(['invalid', 'mismatch', 'ambiguous', 'unreachable']);
+
+function planCounts(files: readonly FilePlan[]): PlanCounts {
+  const counts: PlanCounts = { create: 0, update: 0, none: 0, cannot: 0 };
+  for (const file of files) {
+    if (CANNOT_PUSH.has(file.state)) counts.cannot++;
+    else counts[file.action]++;
+  }
+  return counts;
+}
+
+/**
+ * A read that proves the credentials when nothing else needs reading (a plan
+ * of new files would otherwise pass with a wrong password). Any answer but a
+ * refusal of the credentials will do: an unknown id is fine.
+ */
+async function proveCredentials(connection: Connection, options: CallOptions): Promise<Map<number, ServerCouponSeries>> {
+  try {
+    return await fetchSeries(connection, [CREDENTIALS_PROBE_ID], options);
+  } catch (error) {
+    if (error instanceof CouponApiError && error.kind === 'validation') return new Map();
+    throw error;
+  }
+}
+
+/** Any id will do for the probe: the server authenticates before it judges the id. */
+const CREDENTIALS_PROBE_ID = 1;
+
+export interface PlanOptions extends EngineOptions {
+  /** Prove the credentials with a read even when no file needs one (default true). */
+  proveCredentials?: boolean;
+}
+
 /**
  * The status of many files on one environment, with batched reads (`GET ?ids=`
- * takes several ids). Sends nothing that changes the server. A failed read
- * marks the files that needed it `unreachable`; the others are still planned.
+ * takes several ids). Sends nothing that changes the server. A failed read is
+ * the plan's `failure` (said once) and marks the files that needed it
+ * `unreachable`; the others are still planned.
  */
-export async function planFiles(connection: Connection, inputs: readonly { file: string; text: string }[], options: EngineOptions = {}): Promise<FilePlan[]> {
-  const files = inputs.map((input) => ({ input, file: analyzeFile(input.text) }));
-  const lookups = files.map(({ file }) => lookupFor(file, connection));
+export async function planFiles(connection: Connection, inputs: readonly { file: string; text: string }[], options: PlanOptions = {}): Promise<Plan> {
+  const analyzed = inputs.map((input) => ({ input, file: analyzeFile(input.text) }));
+  const lookups = analyzed.map(({ file }) => lookupFor(file, connection));
+  const ids = lookups.flatMap((lookup) => lookup.ids);
   let found = new Map<number, ServerCouponSeries>();
-  let failure: unknown;
+  let failure: Failure | undefined;
   try {
-    found = await fetchSeries(connection, lookups.flatMap((lookup) => lookup.ids), options);
+    found = ids.length > 0 ? await fetchSeries(connection, ids, options) : options.proveCredentials === false ? found : await proveCredentials(connection, options);
   } catch (error) {
-    failure = error;
+    if (!isExpectedFailure(error)) throw error;
+    failure = failureOf(error, connection.environment);
   }
-  return files.map(({ input, file }, index) => {
-    const lookup = lookups[index];
+  const learned = learnFrom(connection, found);
+  const files = analyzed.map(({ input, file }, index): FilePlan => {
     const about = { file: input.file, environment: connection.environment.name };
-    if (failure !== undefined && lookup.ids.length > 0) {
-      return { ...about, state: 'unreachable', action: 'none', migratesLegacyIds: false, locallyChanged: false, drifted: false, changes: [], notReturned: [], problem: messageOf(failure) };
-    }
-    return { ...about, ...withValidation(lookup.resolve((id) => found.get(id)), file, options.validation) };
+    const lookup = lookups[index];
+    if (failure !== undefined && lookup.ids.length > 0) return { ...about, ...baseUnreachable(failure.message) };
+    const status = withValidation(lookup.resolve((id) => found.get(id), learned), file, options.validation);
+    // A new file's key, once the answers showed the org.
+    const key = status.key ?? (status.state === 'not-created' ? connection.key : undefined);
+    return { ...about, ...status, ...(key ? { key } : {}) };
   });
+  return { files, ...(connection.key ? { key: connection.key } : {}), ...(failure ? { failure } : {}), counts: planCounts(files) };
+}
+
+function baseUnreachable(problem: string): FileStatus {
+  return { state: 'unreachable', action: 'none', migratesLegacyIds: false, locallyChanged: false, drifted: false, changes: [], notReturned: [], problem };
 }
 
 function messageOf(error: unknown): string {
@@ -279,13 +356,15 @@ export async function pushFile(connection: Connection, files: SeriesFiles, file:
       await locked.stillHeld();
       if (action === 'create') {
         const server = await connection.client.createSeries({ CouponSeriesV2: sent }, { ...(signal ? { signal } : {}) });
-        const orgId = typeof server.orgId === 'number' ? server.orgId : connection.environment.orgId;
+        const orgId = typeof server.orgId === 'number' ? server.orgId : connection.orgId;
         if (orgId === undefined) {
           throw new EngineProblem('write-back', `Series ${server.id} was created on ${connection.environment.name}, but the server did not say in which org, so the file could not record it. Set "orgId" on the environment, and add the series to the file's "deployments" by hand.`);
         }
         if (connection.environment.orgId !== undefined && orgId !== connection.environment.orgId) {
           warnings.push(`The server created series ${server.id} in org ${orgId}, but ${connection.environment.name} says orgId ${connection.environment.orgId}: recorded under org ${orgId}. Correct the environment's orgId.`);
         }
+        // The answer shows the org these credentials reach: the next files of this run are judged with it.
+        if (typeof server.orgId === 'number') connection.learnOrg(server.orgId);
         const key = deploymentKey(orgId, connection.host);
         const written = await recordDeployment(locked, key, deploymentAfter(undefined, server, orgId, sent), false, connection);
         return { action, status, server, key, id: server.id, migrated: false, written, warnings };
@@ -302,6 +381,111 @@ export async function pushFile(connection: Connection, files: SeriesFiles, file:
     },
     { ...(signal ? { signal } : {}), ...(options.onWait ? { onWait: options.onWait } : {}) },
   );
+}
+
+/** What a push did to one file. */
+export interface FilePushResult {
+  /** The file as the caller named it. */
+  file: string;
+  outcome: 'created' | 'updated' | 'up-to-date' | 'failed';
+  id?: number;
+  key?: string;
+  seriesCode?: string;
+  /** Legacy ids moved into `deployments`. */
+  migrated: boolean;
+  /** The file's text changed (a deployment recorded). */
+  written: boolean;
+  warnings: string[];
+  /** Why nothing (or not everything) was done, for `failed`. */
+  failure?: Failure;
+}
+
+export interface PushCounts {
+  created: number;
+  updated: number;
+  upToDate: number;
+  failed: number;
+}
+
+export interface PushReport {
+  /** The plan the push followed (made once, with batched reads). */
+  plan: Plan;
+  results: FilePushResult[];
+  counts: PushCounts;
+}
+
+export interface PushFilesOptions extends Omit<PushOptions, 'mode'> {
+  /** After the plan, before anything is sent: false sends nothing (the CLI's check for a protected environment). */
+  beforeSending?: (plan: Plan) => Promise<boolean> | boolean;
+  /** Each file's result as it is known. */
+  onResult?: (result: FilePushResult) => void;
+}
+
+function resultOf(file: string, outcome: PushOutcome): FilePushResult {
+  const seriesCode = typeof outcome.server?.seriesCode === 'string' ? outcome.server.seriesCode : outcome.status.deployment?.seriesCode;
+  return {
+    file,
+    outcome: outcome.action === 'create' ? 'created' : outcome.action === 'update' ? 'updated' : 'up-to-date',
+    ...(outcome.id !== undefined ? { id: outcome.id } : {}),
+    ...(outcome.key ? { key: outcome.key } : {}),
+    ...(seriesCode ? { seriesCode } : {}),
+    migrated: outcome.migrated,
+    written: outcome.written,
+    warnings: outcome.warnings,
+  };
+}
+
+function countResults(results: readonly FilePushResult[]): PushCounts {
+  const counts: PushCounts = { created: 0, updated: 0, upToDate: 0, failed: 0 };
+  for (const result of results) {
+    if (result.outcome === 'created') counts.created++;
+    else if (result.outcome === 'updated') counts.updated++;
+    else if (result.outcome === 'up-to-date') counts.upToDate++;
+    else counts.failed++;
+  }
+  return counts;
+}
+
+/** `pushFile` as a result: a failure the engine or the API reports is the result's `failure`, not thrown. */
+export async function pushOneFile(connection: Connection, files: SeriesFiles, input: { file: string; path: string }, options: PushOptions): Promise<FilePushResult> {
+  try {
+    return resultOf(input.file, await pushFile(connection, files, input.path, options));
+  } catch (error) {
+    if (!isExpectedFailure(error)) throw error;
+    return { file: input.file, outcome: 'failed', migrated: false, written: false, warnings: [], failure: failureOf(error, connection.environment) };
+  }
+}
+
+/**
+ * Push many files to one environment: one plan with batched reads, then each
+ * file that needs it is created or updated under its lock (judged again
+ * there: the plan was read without locks). A file that fails keeps its text
+ * and does not stop the others. Nothing is sent when the plan could not read
+ * the server (its `failure`) or `beforeSending` says no.
+ */
+export async function pushFiles(connection: Connection, files: SeriesFiles, inputs: readonly { file: string; path: string; text: string }[], options: PushFilesOptions = {}): Promise<PushReport> {
+  const plan = await planFiles(connection, inputs, options);
+  const failAll = (failure: Failure): PushReport => {
+    const results = inputs.map(({ file }): FilePushResult => ({ file, outcome: 'failed', migrated: false, written: false, warnings: [], failure }));
+    return { plan, results, counts: countResults(results) };
+  };
+  if (plan.failure) return failAll(plan.failure);
+  if (options.beforeSending && !(await options.beforeSending(plan))) {
+    return failAll(failureOf(new EngineProblem('cancelled', 'Nothing was sent.'), connection.environment));
+  }
+  const results: FilePushResult[] = [];
+  for (const [index, entry] of plan.files.entries()) {
+    const input = inputs[index];
+    let result: FilePushResult;
+    if (entry.action === 'none' && !entry.migratesLegacyIds && !CANNOT_PUSH.has(entry.state)) {
+      result = { file: input.file, outcome: 'up-to-date', ...(entry.deployment ? { id: entry.deployment.id, ...(entry.deployment.seriesCode ? { seriesCode: entry.deployment.seriesCode } : {}) } : {}), ...(entry.key ? { key: entry.key } : {}), migrated: false, written: false, warnings: [] };
+    } else {
+      result = await pushOneFile(connection, files, input, { ...options, mode: 'push' });
+    }
+    results.push(result);
+    options.onResult?.(result);
+  }
+  return { plan, results, counts: countResults(results) };
 }
 
 /** The warning before an update of a file that lacks fields the server never returns. */
@@ -352,7 +536,7 @@ function deploymentOfPull(server: ServerCouponSeries, orgId: number, series: Jso
 }
 
 function orgOf(server: ServerCouponSeries, connection: Connection): number {
-  const orgId = typeof server.orgId === 'number' ? server.orgId : connection.environment.orgId;
+  const orgId = typeof server.orgId === 'number' ? server.orgId : connection.orgId;
   if (orgId === undefined) throw new EngineProblem('unreadable', `The server did not say which org series ${server.id} belongs to; set "orgId" on ${connection.environment.name}.`);
   return orgId;
 }
@@ -370,6 +554,7 @@ export async function pullSeries(connection: Connection, id: number, options: En
   const server = found.find((candidate) => candidate.id === id);
   if (!server) throw new CouponApiError('not-found', `Coupon series ${id} was not found on ${connection.environment.name}.`);
   const orgId = orgOf(server, connection);
+  if (typeof server.orgId === 'number') connection.learnOrg(server.orgId);
   const series = seriesFromServer(server);
   const key = deploymentKey(orgId, connection.host);
   const document = { [SERIES_KEY]: series, deployments: { [key]: deploymentOfPull(server, orgId, series) } };
@@ -381,6 +566,44 @@ export async function pullSeriesToNewFile(connection: Connection, files: SeriesF
   const pulled = await pullSeries(connection, id, options);
   await files.createNew(file, pulled.text);
   return pulled;
+}
+
+/** How many names (`<id>.coupon.json`, `<id>-2.coupon.json`...) a pull into a folder tries. */
+const PULL_NAMES = 20;
+
+export interface PulledToFolder extends PulledSeries {
+  /** The file that holds the series now. */
+  file: string;
+  /** It was there already (it records this very series on this environment): opened, not written. */
+  existing: boolean;
+}
+
+/**
+ * Series `id` into `folder`: the file that already records it on this
+ * environment, else a new file at the first free name of `<id>.coupon.json`,
+ * `<id>-2.coupon.json`... (ids overlap between orgs, so an existing
+ * `<id>.coupon.json` may be another series: only an exact record, for the org
+ * the server's answer shows, proves it is this one). Never replaces a file.
+ */
+export async function pullSeriesToFolder(connection: Connection, files: SeriesFiles, id: number, folder: string, options: EngineOptions = {}): Promise<PulledToFolder> {
+  const pulled = await pullSeries(connection, id, options);
+  for (let attempt = 1; attempt <= PULL_NAMES; attempt++) {
+    const file = files.resolve(folder, `${id}${attempt > 1 ? `-${attempt}` : ''}${COUPON_FILE_SUFFIX}`);
+    const existing = await files.read(file).catch(() => undefined);
+    if (existing !== undefined) {
+      const recorded = analyzeFile(existing).deployments.entries.get(pulled.key);
+      if (recorded?.id === id) return { ...pulled, file, existing: true };
+      continue;
+    }
+    try {
+      await files.createNew(file, pulled.text);
+      return { ...pulled, file, existing: false };
+    } catch (error) {
+      // One appeared meanwhile: never replaced, the next name is tried.
+      if (!(error instanceof EngineProblem && error.kind === 'exists')) throw error;
+    }
+  }
+  throw new EngineProblem('exists', `${id}${COUPON_FILE_SUFFIX} to ${id}-${PULL_NAMES}${COUPON_FILE_SUFFIX} all exist in ${folder}: nothing was written.`);
 }
 
 export interface PullIntoOptions extends EngineOptions {

@@ -163,11 +163,56 @@ function legacyStatus(file: AnalyzedFile, connection: Connection, legacy: Legacy
   return boundStatus(file, connection, deploymentKey(orgId, connection.host), deployment, server, true);
 }
 
+/**
+ * Which of a file's records is its series on an environment, as far as the
+ * file alone tells: the one function behind every answer to "which series is
+ * this file there" (the code lens and the status bar show it; the engine then
+ * checks it on the server before sending).
+ */
+export type RecordedSeries =
+  /** The org is known and the file records a series for it: this is the one an update goes to. */
+  | { kind: 'recorded'; key: string; deployment: Deployment }
+  /** Ids made before deployments were recorded (inside `CouponSeriesV2`): checked on the server, then moved. */
+  | { kind: 'legacy'; legacy: LegacyIds }
+  /** The org is not known: one of these records on the host, or none; the server's answers tell. */
+  | { kind: 'candidates'; records: [string, Deployment][] }
+  /** Nothing recorded for this environment: a push creates the series (`key` when the org is known). */
+  | { kind: 'none'; key?: string };
+
+/** What the file records for `environment` on `host`, whose org is `orgId` when known. */
+export function recordedSeries(file: AnalyzedFile, host: string, orgId: number | undefined): RecordedSeries {
+  const { legacy } = file;
+  if (orgId !== undefined) {
+    const key = deploymentKey(orgId, host);
+    const deployment = file.deployments.entries.get(key);
+    if (deployment) return { kind: 'recorded', key, deployment };
+    // Old ids of another org are not this environment's; without their org they cannot be told apart (refused below).
+    if (legacy && (legacy.orgId === undefined || legacy.orgId === orgId)) return { kind: 'legacy', legacy };
+    return { kind: 'none', key };
+  }
+  const records = [...file.deployments.entries].filter(([key]) => deploymentKeyParts(key)?.host === host);
+  if (records.length > 0) return { kind: 'candidates', records };
+  return legacy ? { kind: 'legacy', legacy } : { kind: 'none' };
+}
+
 export interface Lookup {
   /** Series ids to fetch from the environment before `resolve`. */
   ids: number[];
-  /** The status, given what the server returned for those ids. */
-  resolve(found: (id: number) => ServerCouponSeries | undefined): FileStatus;
+  /**
+   * The status, given what the server returned for those ids, and the org
+   * its answers showed these credentials reach (when the environment has no orgId).
+   */
+  resolve(found: (id: number) => ServerCouponSeries | undefined, learnedOrgId?: number): FileStatus;
+}
+
+/**
+ * The one org that series returned to these credentials belong to (the server
+ * shows each caller only its own org's series); undefined when none says, or they disagree.
+ */
+export function orgShownBy(series: Iterable<ServerCouponSeries | undefined>): number | undefined {
+  const orgs = new Set<number>();
+  for (const one of series) if (one && typeof one.orgId === 'number') orgs.add(one.orgId);
+  return orgs.size === 1 ? [...orgs][0] : undefined;
 }
 
 /** Which of the file's recorded series may be this environment's, and how to judge the server's answer. */
@@ -177,36 +222,41 @@ export function lookupFor(file: AnalyzedFile, connection: Connection): Lookup {
     return none({ ...baseStatus('invalid', 'none'), problem: `The file is not a coupon series ({"${SERIES_KEY}": {...}}) or not valid JSON.` });
   }
   const { environment, host } = connection;
-  const { legacy } = file;
-  // The server shows each caller only its own org's series, so an old id without its org proves nothing: refused.
-  const unownedLegacy = (id: number): Lookup =>
-    none({
-      ...baseStatus('mismatch', 'none'),
-      problem:
-        `This file holds series ${id} inside ${SERIES_KEY} (made before deployments were recorded) without the "orgId" it belongs to, so whether it is ${environment.name}'s series cannot be checked: nothing was sent. ` +
-        `Add its "orgId" next to "id" (then the first command against its environment moves the ids into "deployments"), or remove "id" and "seriesCode" to create it as a new series.`,
-    });
-  if (connection.key !== undefined) {
-    const key = connection.key;
-    const deployment = file.deployments.entries.get(key);
-    if (deployment) return { ids: [deployment.id], resolve: (found) => boundStatus(file, connection, key, deployment, found(deployment.id), false) };
-    if (legacy && legacy.orgId === undefined) return unownedLegacy(legacy.id);
-    if (legacy && legacy.orgId === environment.orgId) {
-      return { ids: [legacy.id], resolve: (found) => legacyStatus(file, connection, legacy, environment.orgId, found(legacy.id)) };
+  const recorded = recordedSeries(file, host, connection.orgId);
+  switch (recorded.kind) {
+    case 'recorded': {
+      const { key, deployment } = recorded;
+      return { ids: [deployment.id], resolve: (found) => boundStatus(file, connection, key, deployment, found(deployment.id), false) };
     }
-    return none({ ...baseStatus('not-created', 'create'), key });
+    case 'legacy': {
+      const { legacy } = recorded;
+      // The server shows each caller only its own org's series, so an old id without its org proves nothing: refused.
+      if (legacy.orgId === undefined) return none(unownedLegacy(legacy.id, environment.name));
+      return { ids: [legacy.id], resolve: (found) => legacyStatus(file, connection, legacy, legacy.orgId, found(legacy.id)) };
+    }
+    case 'none':
+      return none({ ...baseStatus('not-created', 'create'), ...(recorded.key ? { key: recorded.key } : {}) });
+    case 'candidates':
+      return candidatesLookup(file, connection, recorded.records);
   }
-  // No orgId in the settings: the org is recognised by which recorded series the server shows these credentials.
-  const onHost = [...file.deployments.entries].filter(([key]) => deploymentKeyParts(key)?.host === host);
-  if (onHost.length === 0) {
-    if (legacy && legacy.orgId === undefined) return unownedLegacy(legacy.id);
-    if (legacy) return { ids: [legacy.id], resolve: (found) => legacyStatus(file, connection, legacy, legacy.orgId, found(legacy.id)) };
-    return none(baseStatus('not-created', 'create'));
-  }
+}
+
+function unownedLegacy(id: number, name: string): FileStatus {
   return {
-    ids: onHost.map(([, deployment]) => deployment.id),
-    resolve(found) {
-      const verified = onHost.filter(([, deployment]) => {
+    ...baseStatus('mismatch', 'none'),
+    problem:
+      `This file holds series ${id} inside ${SERIES_KEY} (made before deployments were recorded) without the "orgId" it belongs to, so whether it is ${name}'s series cannot be checked: nothing was sent. ` +
+      `Add its "orgId" next to "id" (then the first command against its environment moves the ids into "deployments"), or remove "id" and "seriesCode" to create it as a new series.`,
+  };
+}
+
+/** An environment without orgId and records on its host: the server's answers show which org (if any) is this one. */
+function candidatesLookup(file: AnalyzedFile, connection: Connection, records: [string, Deployment][]): Lookup {
+  const { environment, host } = connection;
+  return {
+    ids: records.map(([, deployment]) => deployment.id),
+    resolve(found, learnedOrgId) {
+      const verified = records.filter(([, deployment]) => {
         const server = found(deployment.id);
         return server !== undefined && identityMismatch(deployment, server).length === 0;
       });
@@ -214,11 +264,18 @@ export function lookupFor(file: AnalyzedFile, connection: Connection): Lookup {
         const [key, deployment] = verified[0];
         return boundStatus(file, connection, key, deployment, found(deployment.id), false);
       }
-      const recorded = onHost.map(([key, deployment]) => `${key} (series ${deployment.id}: ${found(deployment.id) ? 'another series here' : 'not found'})`).join(', ');
-      const why = verified.length > 1 ? 'the credentials reach several of them' : `none of them is found as recorded: ${recorded}`;
+      // No record is reachable here, but the answers show the org: the file's record for it, or none yet.
+      const orgId = verified.length === 0 ? learnedOrgId ?? orgShownBy(records.map(([, deployment]) => found(deployment.id))) : undefined;
+      if (orgId !== undefined) {
+        const key = deploymentKey(orgId, host);
+        const own = records.find(([recordKey]) => recordKey === key);
+        return own ? boundStatus(file, connection, key, own[1], found(own[1].id), false) : { ...baseStatus('not-created', 'create'), key };
+      }
+      const listed = records.map(([key, deployment]) => `${key} (series ${deployment.id}: ${found(deployment.id) ? 'another series here' : 'not found'})`).join(', ');
+      const why = verified.length > 1 ? 'the credentials reach several of them' : `none of them is found as recorded: ${listed}`;
       return {
         ...baseStatus('ambiguous', 'none'),
-        problem: `${environment.name} has no orgId, and this file records series on ${host} for ${onHost.map(([key]) => key).join(', ')}: ${why}. Which org ${environment.name} reaches cannot be told, so nothing was sent.`,
+        problem: `${environment.name} has no orgId, and this file records series on ${host} for ${records.map(([key]) => key).join(', ')}: ${why}. Which org ${environment.name} reaches cannot be told, so nothing was sent.`,
       };
     },
   };
@@ -232,7 +289,9 @@ export function fieldsAnUpdateMayReset(series: JsonObject): string[] {
 
 /** `status` judged for sending: `invalid` (keeping what is known of the series) when the file has errors for its action. */
 export function withValidation(status: FileStatus, file: AnalyzedFile, options: ValidationOptions = {}): FileStatus {
-  if (status.action === 'none' || !file.series) return status;
+  // Not a coupon series at all: its diagnostics (`json-syntax` with its line) say why, as `coupon validate` would.
+  if (!file.series) return status.diagnostics ? status : { ...status, diagnostics: blockingErrors(file.text, 'create', options) };
+  if (status.action === 'none') return status;
   const errors = blockingErrors(file.text, status.action, options);
   if (errors.length === 0) return status;
   const first = errors[0];

@@ -159,5 +159,7 @@ export function createNodeSeriesFiles(options: NodeSeriesFilesOptions = {}): Ser
     },
 
     createNew: createFileExclusively,
+
+    resolve: (folder, name) => path.join(folder, name),
   };
 }
