@@ -107,6 +107,22 @@ test('SecretScrubber removes a secret in its JSON-escaped, URL-encoded, base64 a
   assert.equal(scrubber.scrub('an ordinary message, key 3, yes'), 'an ordinary message, key 3, yes');
 });
 
+test('SecretScrubber removes a hex secret (an MD5 password hash, a UUID token) in any case, as a server may echo it', () => {
+  const md5 = '5f4dcc3b5aa765d61d8327deb882cf99';
+  const uuid = '0e8a6f2c-3b1d-4c5e-9f7a-2d4b6c8e0a1f';
+  const scrubber = new SecretScrubber();
+  scrubber.add(md5);
+  scrubber.add(uuid);
+  const mixed = [...md5].map((char, index) => (index % 2 ? char.toUpperCase() : char)).join('');
+  assert.equal(scrubber.scrub(`{"message":"bad password ${md5.toUpperCase()}"}`), '{"message":"bad password ***"}');
+  assert.equal(scrubber.scrub(`hash=${mixed}; token ${uuid.toUpperCase()}`), 'hash=***; token ***');
+  assert.equal(scrubber.scrub(`${md5}${md5.toUpperCase()}`), '******');
+  // Other forms stay exact: base64 in another case is another value, and ordinary text is left alone.
+  const basic = Buffer.from(`user:${md5}`).toString('base64');
+  assert.ok(!scrubber.scrub(basic).includes(basic.slice(8, 30)), 'the Basic header form is scrubbed');
+  assert.equal(scrubber.scrub('DEADBEEF is not a secret here'), 'DEADBEEF is not a secret here');
+});
+
 test('redactLocation hides every query and fragment value and the user-info, and resolves relative locations', () => {
   const base = new URL('https://eu.api.capillarytech.com/v2/coupon/series?ids=1');
   assert.equal(redactLocation('https://sso.example.com/a?token=t0k&flag#frag', base), 'https://sso.example.com/a?token=***&***#***');

@@ -5,7 +5,7 @@
  * 127.0.0.1, real files in a temporary folder.
  */
 import assert from 'node:assert/strict';
-import { link, mkdtemp, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
@@ -38,6 +38,8 @@ import {
   startSandbox,
 } from '../../core/src/sandbox';
 import { validateCouponSeries } from '../../core/src/validate';
+import { cannotGrowPast, PAGE, withWriteFault } from '../support/fileSystemFaults';
+import { DEAD_PID, thisMachine } from '../support/lockHolders';
 import { createTestClient, sampleSeries } from './api-support';
 
 let sandbox: Sandbox;
@@ -309,10 +311,9 @@ test('two pushes of one new file at once: exactly one series, and the file recor
 
 test('a lock left by a process that died is broken; a live one is waited for, however old', async () => {
   const a = await connect(orgA());
-  const { hostname } = await import('node:os');
   const file = await newFile('stale.coupon.json', seriesText('Stale lock'));
-  // A dead process on this machine (pid 2^22 - 1 is above Linux's default pid_max-ish range and not running).
-  await writeFile(await lockPathOf(file), JSON.stringify({ pid: 4_194_303, hostname: hostname(), since: '2026-01-01T00:00:00Z', token: 'dead' }));
+  // A dead process of this machine (its boot, its pid namespace).
+  await writeFile(await lockPathOf(file), JSON.stringify({ pid: DEAD_PID, ...thisMachine(), since: '2026-01-01T00:00:00Z', token: 'dead' }));
   const outcome = await pushFile(a, files, file, { mode: 'create' });
   assert.equal(outcome.action, 'create');
   // Another machine's lock nobody refreshes: stale once its refresh time stood still for staleMs while we watched.
@@ -332,7 +333,7 @@ test('a lock left by a process that died is broken; a live one is waited for, ho
   // A live process of this machine (the test runner that started this one) is never broken, even when its lock has not been refreshed for long.
   const fourth = await newFile('live.coupon.json', seriesText('Live'));
   const liveLock = await lockPathOf(fourth);
-  await writeFile(liveLock, JSON.stringify({ pid: process.ppid, hostname: hostname(), since: '2026-01-01T00:00:00Z', token: 'live' }));
+  await writeFile(liveLock, JSON.stringify({ pid: process.ppid, ...thisMachine(), since: '2026-01-01T00:00:00Z', token: 'live' }));
   const old = new Date(Date.now() - 3_600_000);
   await utimes(liveLock, old, old);
   await rejectsWithProblem(pushFile(a, createNodeSeriesFiles({ lock: { waitMs: 600, staleMs: 100 } }), fourth, { mode: 'create' }), 'locked');
@@ -340,7 +341,7 @@ test('a lock left by a process that died is broken; a live one is waited for, ho
   assert.equal(JSON.parse(await readFile(liveLock, 'utf8')).token, 'live', 'the live lock is still there');
   // This process's pid with a token it does not hold: a crashed run whose pid was reused (common in containers).
   const fifth = await newFile('reused.coupon.json', seriesText('Reused pid'));
-  await writeFile(await lockPathOf(fifth), JSON.stringify({ pid: process.pid, hostname: hostname(), since: '2026-01-01T00:00:00Z', token: 'crashed' }));
+  await writeFile(await lockPathOf(fifth), JSON.stringify({ pid: process.pid, ...thisMachine(), since: '2026-01-01T00:00:00Z', token: 'crashed' }));
   assert.equal((await pushFile(a, files, fifth, { mode: 'create' })).action, 'create');
 });
 
@@ -477,6 +478,25 @@ test('a failed create leaves the file byte-identical; a failed write-back names 
   assert.match(problem.message, /Series \d+ is on Org A, but the file could not record it \(ENOSPC.*\)\. Add this to the file's "deployments" by hand/);
   assert.match(problem.message, new RegExp(`"${keyOf(SANDBOX_DEFAULT_ORG_ID).replace(/[.]/g, '\\.')}":\\{"id":\\d+`));
   assert.equal(await readFile(file, 'utf8'), text);
+});
+
+test('a hard-linked file on a nearly full disk (simulated short writes): the push reports that the record could not be written, and the file stays whole', async () => {
+  const a = await connect(orgA());
+  // The issue's case: 3,950 bytes, which the record takes past the file's one 4 KiB page.
+  const short = seriesText('Nearly full ');
+  const text = seriesText(`Nearly full ${'x'.repeat(3_950 - Buffer.byteLength(short))}`);
+  assert.equal(Buffer.byteLength(text), 3_950);
+  const file = await newFile('full.coupon.json', text);
+  const other = path.join(folder, 'full-other.coupon.json');
+  await link(file, other);
+  const { ino } = await stat(file, { bigint: true });
+  const problem = await rejectsWithProblem(
+    withWriteFault(cannotGrowPast(ino, PAGE), () => pushFile(a, files, file, { mode: 'create' })),
+    'write-back',
+  );
+  assert.match(problem.message, /Series \d+ is on Org A, but the file could not record it \(ENOSPC.*\)\. Add this to the file's "deployments" by hand/);
+  for (const name of [file, other]) assert.equal(await readFile(name, 'utf8'), text, `${path.basename(name)} is as it was`);
+  assert.deepEqual((await readdir(folder)).sort(), ['full-other.coupon.json', 'full.coupon.json'], 'no copy or temporary file left');
 });
 
 test('compare uses the recorded series; pull writes a new file (never over one) and brings a file up to date keeping what the server does not return', async () => {

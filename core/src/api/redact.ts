@@ -137,25 +137,47 @@ export function secretForms(secret: string): string[] {
 }
 
 /**
+ * A form made of hex digits alone (an MD5 password hash, a hex token, a
+ * UUID): servers and logs change its case (`5F4DCC…`), and it is still the
+ * secret, so it is matched in any case. Other forms (base64 above all) are
+ * case-sensitive: another case is another value.
+ */
+const HEX_FORM = /^[0-9a-f]+(?:-[0-9a-f]+)*$/i;
+
+/** One form to remove: found by `includes` (fast), or by a case-insensitive pattern for hex. */
+interface ScrubbedForm {
+  form: string;
+  anyCase?: RegExp;
+}
+
+/**
  * Removes known secret values (password hash, client secret, tokens, the Basic
  * header) from any text, in every form they may take (`secretForms`): the last
  * line of defence for log lines and error messages.
  */
 export class SecretScrubber {
   /** Every form of every secret, longest first (so that no form leaves part of a longer one behind). */
-  private forms: string[] = [];
+  private forms: ScrubbedForm[] = [];
   private readonly secrets = new Set<string>();
 
   /** Remember a secret; very short strings are ignored (they would shred ordinary text). */
   add(secret: string | undefined): void {
     if (!secret || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
     this.secrets.add(secret);
-    this.forms = [...new Set([...this.forms, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
+    const known = new Set(this.forms.map(({ form }) => form));
+    const added = secretForms(secret)
+      .filter((form) => !known.has(form))
+      // Hex digits are no pattern syntax: the form is its own pattern.
+      .map((form): ScrubbedForm => (HEX_FORM.test(form) ? { form, anyCase: new RegExp(form, 'gi') } : { form }));
+    this.forms = [...this.forms, ...added].sort((a, b) => b.form.length - a.form.length);
   }
 
   scrub(text: string): string {
     let scrubbed = text;
-    for (const form of this.forms) if (scrubbed.includes(form)) scrubbed = scrubbed.split(form).join(REDACTED);
+    for (const { form, anyCase } of this.forms) {
+      if (anyCase) scrubbed = scrubbed.replace(anyCase, REDACTED);
+      else if (scrubbed.includes(form)) scrubbed = scrubbed.split(form).join(REDACTED);
+    }
     return scrubbed;
   }
 }

@@ -1,11 +1,14 @@
 /**
  * The sandbox's series, per org: in memory, and in a JSON file when one is
- * given, written atomically (a temporary file renamed over the old one) so a
- * crash never leaves half a file. Ids are numbered per org from 1001, so
- * two orgs have series with the same id, as two real clusters would.
+ * given, written atomically (a temporary file, fsynced and renamed over the
+ * old one) so a crash or a full disk never leaves half a file. Ids are
+ * numbered per org from 1001, so two orgs have series with the same id, as
+ * two real clusters would.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { syncFolder, writeNewFile } from '../node/fileWrites';
 
 export interface StoredSeries {
   id: number;
@@ -65,7 +68,6 @@ function key(orgId: number, id: number): string {
 
 export class SeriesStore {
   private writes: Promise<void> = Promise.resolve();
-  private writeCount = 0;
 
   private constructor(
     private readonly dataFile: string | undefined,
@@ -130,11 +132,19 @@ export class SeriesStore {
     const dataFile = this.dataFile;
     if (!dataFile) return Promise.resolve();
     const snapshot: StoreFile = { nextIds: Object.fromEntries(this.nextIds), series: [...this.series.values()] };
-    const temporary = `${dataFile}.${process.pid}.${++this.writeCount}.tmp`;
     const write = this.writes.then(async () => {
-      await mkdir(dirname(dataFile), { recursive: true });
-      await writeFile(temporary, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8');
-      await rename(temporary, dataFile);
+      const folder = dirname(dataFile);
+      await mkdir(folder, { recursive: true });
+      // A random name, created exclusively: a name planted in advance (a symbolic link to another file) is never written through.
+      const temporary = join(folder, `.${basename(dataFile)}.${randomBytes(8).toString('hex')}.tmp`);
+      await writeNewFile(temporary, Buffer.from(`${JSON.stringify(snapshot, null, 2)}\n`, 'utf8'));
+      try {
+        await rename(temporary, dataFile);
+      } catch (error) {
+        await unlink(temporary).catch(() => undefined);
+        throw error;
+      }
+      await syncFolder(folder);
     });
     // A failed write must not block the ones after it; the caller of this one still sees the failure.
     this.writes = write.catch(() => undefined);
