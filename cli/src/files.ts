@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
-import { COUPON_FILE_PATTERN, couponSuffixAnyCase, Exclusion, SKIPPED_FOLDERS } from '../../core/src/fileSelection';
+import { COUPON_FILE_PATTERN, couponSuffixAnyCase, isExcluded, SelectionRules, SKIPPED_FOLDERS } from '../../core/src/fileSelection';
 import { withoutByteOrderMark } from '../../core/src/node/seriesFiles';
 import { FILE_SUFFIX } from '../../core/src/protocol';
 
@@ -32,10 +32,10 @@ async function statOrUndefined(file: string): Promise<Stats | undefined> {
 }
 
 export interface FindOptions {
-  /** The workspace folder: `exclude` is relative to it. */
+  /** The workspace folder: the rules' globs are relative to it. */
   cwd: string;
-  /** `couponSeries.exclude`, applied to what folders and globs select (not to files named). */
-  exclusion?: Exclusion;
+  /** `couponSeries.exclude` and `files.exclude`, applied to what folders and globs select (not to files named). */
+  rules?: SelectionRules;
   /** Search folders and files whose names start with "." too (node_modules and .git never). */
   dot?: boolean;
 }
@@ -61,13 +61,14 @@ export interface FoundFiles {
  * are never searched; symbolic links are not followed.
  */
 export async function findCouponFiles(inputs: readonly string[], options: FindOptions): Promise<FoundFiles> {
-  const { cwd, exclusion } = options;
+  const { cwd, rules } = options;
   const files = new Set<string>();
   const missing: string[] = [];
   const unmatched: string[] = [];
   const excluded = new Set<string>();
   const keep = (file: string): boolean => {
-    if (!exclusion?.excludes(path.relative(cwd, file).split(path.sep).join('/'))) return true;
+    // The search itself passes over node_modules, .git and "." names as `isSelected` does (it knows what a pattern spelled).
+    if (!rules || !isExcluded(path.relative(cwd, file).split(path.sep).join('/'), rules)) return true;
     excluded.add(file);
     return false;
   };

@@ -1,19 +1,20 @@
 /**
  * The extension's side of environments: settings read through VS Code, the
  * active environment as a personal choice (workspace state, never a settings
- * file), credentials in SecretStorage, the built-in local sandbox, and the
- * engine's connection for an environment. The rules (what a valid environment
- * is, identities, keys) live in core.
+ * file), credentials in SecretStorage (asked for when a command first needs
+ * them), the built-in local sandbox, the org each environment was seen to
+ * reach, and the engine's connection for an environment. The rules (what a
+ * valid environment is, identities, keys, the sandbox's credentials) live in core.
  */
 import * as vscode from 'vscode';
-import { Credentials, md5Hex, StoredToken, TokenStore } from '../../core/src/api';
-import { Connection, CredentialSource, openConnection } from '../../core/src/engine';
+import { Connection, Credentials, EngineProblem, md5Hex, openConnection, StoredToken, TokenStore } from '../../core/src/engine';
 import {
   allEnvironments,
   CouponSeriesSettings,
   Environment,
   environmentKey,
   findEnvironment,
+  hostIdentity,
   isLocalSandbox,
   localSandboxCredentials,
   LOCAL_SANDBOX_NAME,
@@ -48,13 +49,23 @@ class SecretTokenStore implements TokenStore {
   }
 }
 
-export class CouponEnvironments implements vscode.Disposable, CredentialSource {
+/** Asks the user for an environment's password or client secret; undefined when they cancel. */
+export type SecretPrompt = (environment: Environment) => Promise<string | undefined>;
+
+export interface ConnectOptions {
+  /** Ask for missing credentials when the first request needs them (commands); without it, a `no-credentials` problem (the view). */
+  prompt?: SecretPrompt;
+}
+
+export class CouponEnvironments implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when the environments or the active one change. */
+  /** Fires when the environments, the active one, or what is known of their orgs change. */
   readonly onDidChange = this.changed.event;
   private readonly tokens: SecretTokenStore;
   private readonly subscription: vscode.Disposable;
   private reportedProblems = '';
+  /** Orgs the server's answers showed, per environment without orgId (its secret-storage key): what Update would be judged with. */
+  private readonly learnedOrgs = new Map<string, number>();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -99,6 +110,11 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
     return findEnvironment(this.all(), this.activeName());
   }
 
+  /** The environment called `name`, or undefined. */
+  named(name: string): Environment | undefined {
+    return findEnvironment(this.all(), name);
+  }
+
   /** Whether the local sandbox answers on its configured port (without starting it). */
   sandboxAnswers(): Promise<boolean> {
     return this.sandbox.answers(this.settings().sandboxPort);
@@ -126,8 +142,8 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
     await this.tokens.delete(key);
   }
 
-  /** CredentialSource: from SecretStorage (the sandbox's public demo password for the built-in environment). */
-  async credentials(environment: Environment): Promise<Credentials | undefined> {
+  /** The stored credentials (the sandbox's public demo ones for the built-in environment), or undefined. */
+  async storedCredentials(environment: Environment): Promise<Credentials | undefined> {
     if (this.isSandbox(environment)) return localSandboxCredentials(environment);
     const secret = await this.secrets.get(environmentKey(environment));
     if (secret === undefined) return undefined;
@@ -136,23 +152,53 @@ export class CouponEnvironments implements vscode.Disposable, CredentialSource {
       : { kind: 'oauth', clientKey: environment.clientKey ?? '', clientSecret: secret };
   }
 
+  /** The org `environment` reaches: its `orgId`, or the one the server's answers showed. */
+  orgIdOf(environment: Environment): number | undefined {
+    return environment.orgId ?? this.learnedOrgs.get(environmentKey(environment));
+  }
+
+  /** The host part of the environment's deployment keys. */
+  hostOf(environment: Environment): string | undefined {
+    return hostIdentity(environment.host);
+  }
+
+  /** Keeps the org a connection learned (the lenses and the next commands use it). */
+  remember(connection: Connection): void {
+    const { environment, orgId } = connection;
+    const key = environmentKey(environment);
+    if (environment.orgId !== undefined || orgId === undefined || this.learnedOrgs.get(key) === orgId) return;
+    this.learnedOrgs.set(key, orgId);
+    this.changed.fire();
+  }
+
   /**
-   * The engine's connection to the environment (a `no-credentials` problem when
-   * none are stored), over the networking VS Code gives extensions: its proxy
-   * resolution and authentication (`http.proxy`, `http.noProxy`, PAC, system
-   * proxies) and the system's certificates, plus any
-   * `couponSeries.extraCaCertificates`. Starts the local sandbox when that is the target.
+   * The engine's connection to the environment, over the networking VS Code
+   * gives extensions: its proxy resolution and authentication (`http.proxy`,
+   * `http.noProxy`, PAC, system proxies) and the system's certificates, plus any
+   * `couponSeries.extraCaCertificates`. Credentials are read (or asked for,
+   * with `prompt`) when the first request needs them. Starts the local sandbox when that is the target.
    */
-  async connect(environment: Environment): Promise<Connection> {
+  async connect(environment: Environment, options: ConnectOptions = {}): Promise<Connection> {
     const settings = this.settings();
     if (this.isSandbox(environment)) await this.sandbox.ensureRunning(settings.sandboxPort);
     const extraCaCertificates = await readUserCaCertificates(settings.extraCaCertificates, `${SETTINGS_SECTION}.${SETTING_KEYS.extraCaCertificates}`);
+    const learnedOrgId = this.learnedOrgs.get(environmentKey(environment));
     return openConnection(environment, {
-      credentials: this,
+      credentials: { credentials: (target) => this.credentialsOrPrompt(target, options.prompt) },
       transport: createNodeHttpTransport({ extraCaCertificates }),
       timeoutMs: settings.requestTimeoutSeconds * 1000,
       tokenStore: this.tokens,
+      ...(learnedOrgId !== undefined ? { learnedOrgId } : {}),
       log: (line, level) => (level === 'debug' ? this.log.debug(line) : this.log.info(line)),
     });
+  }
+
+  private async credentialsOrPrompt(environment: Environment, prompt: SecretPrompt | undefined): Promise<Credentials | undefined> {
+    const stored = await this.storedCredentials(environment);
+    if (stored || !prompt) return stored;
+    const secret = await prompt(environment);
+    if (secret === undefined) throw new EngineProblem('cancelled', `No credentials were entered for ${environment.name}: nothing was sent.`);
+    await this.storeSecret(environment, secret);
+    return this.storedCredentials(environment);
   }
 }

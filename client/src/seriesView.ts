@@ -1,5 +1,6 @@
 /**
- * The "Coupon Series" view: every coupon file of the workspace with its state
+ * The "Coupon Series" view: the workspace's coupon files (the files the CLI
+ * and the Problems panel count, by the one selection rule) with their state
  * on the active environment (from one engine plan, with batched reads), and
  * the other environments each file is recorded on as children. Refreshed on
  * save, on file changes, when the environment changes and on demand; only
@@ -8,26 +9,27 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FileDeployments, mayBelongTo, readDeployments } from '../../core/src/deployments';
-import { EngineProblem, FilePlan, planFiles, SeriesFiles, SeriesState } from '../../core/src/engine';
+import { EngineProblem, FilePlan, planFiles, SeriesFiles, SeriesState, STATE_LABELS } from '../../core/src/engine';
 import { Environment } from '../../core/src/environments';
 import { COUPON_FILES_GLOB, isCouponFileName } from '../../core/src/protocol';
 import { COMMANDS } from './commands';
 import { CouponEnvironments } from './environments';
+import { selectedCouponFiles } from './workspaceFiles';
 
-const MAX_FILES = 5_000;
 /** Files read at once when listing the workspace. */
 const READ_CONCURRENCY = 16;
 
-const STATE_LOOK: Record<SeriesState, { label: string; icon: string; color?: string }> = {
-  'not-created': { label: 'not created here', icon: 'cloud-upload', color: 'descriptionForeground' },
-  'in-sync': { label: 'in sync', icon: 'pass', color: 'testing.iconPassed' },
-  changed: { label: 'changed locally', icon: 'circle-filled', color: 'gitDecoration.modifiedResourceForeground' },
-  drifted: { label: 'changed on the server', icon: 'warning', color: 'list.warningForeground' },
-  missing: { label: 'missing on the server', icon: 'question', color: 'list.warningForeground' },
-  mismatch: { label: 'another series on the server', icon: 'error', color: 'list.errorForeground' },
-  ambiguous: { label: 'org unknown: set orgId', icon: 'error', color: 'list.errorForeground' },
-  invalid: { label: 'invalid', icon: 'error', color: 'list.errorForeground' },
-  unreachable: { label: 'server not reached', icon: 'debug-disconnect', color: 'list.warningForeground' },
+/** How each state looks (its words are the engine's `STATE_LABELS`). */
+const STATE_LOOK: Record<SeriesState, { icon: string; color?: string }> = {
+  'not-created': { icon: 'cloud-upload', color: 'descriptionForeground' },
+  'in-sync': { icon: 'pass', color: 'testing.iconPassed' },
+  changed: { icon: 'circle-filled', color: 'gitDecoration.modifiedResourceForeground' },
+  drifted: { icon: 'warning', color: 'list.warningForeground' },
+  missing: { icon: 'question', color: 'list.warningForeground' },
+  mismatch: { icon: 'error', color: 'list.errorForeground' },
+  ambiguous: { icon: 'error', color: 'list.errorForeground' },
+  invalid: { icon: 'error', color: 'list.errorForeground' },
+  unreachable: { icon: 'debug-disconnect', color: 'list.warningForeground' },
 };
 
 interface FileNode {
@@ -92,6 +94,11 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     );
   }
 
+  /** The file's plan on the active environment from the last read, if any (the code lens names the series from it). */
+  planOf(uri: vscode.Uri): FilePlan | undefined {
+    return this.files.find((file) => file.uri.toString() === uri.toString())?.plan;
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
     for (const subscription of this.subscriptions) subscription.dispose();
@@ -144,7 +151,7 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
   }
 
   private async loadAll(): Promise<void> {
-    const uris = (await vscode.workspace.findFiles(COUPON_FILES_GLOB, '**/node_modules/**', MAX_FILES)).filter((uri) => uri.scheme === 'file');
+    const uris = (await selectedCouponFiles()).filter((uri) => uri.scheme === 'file');
     uris.sort((a, b) => vscode.workspace.asRelativePath(a).localeCompare(vscode.workspace.asRelativePath(b)));
     const texts = await this.readAll(uris);
     const files: FileNode[] = uris.map((uri, index) => ({ kind: 'file', uri, deployments: readDeployments(parseOrUndefined(texts[index])) }));
@@ -155,7 +162,8 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     } else if (!environment) {
       this.message = { kind: 'message', text: `No environment "${this.environments.activeName()}": select one`, command: { command: COMMANDS.selectEnvironment, title: 'Select Environment' } };
     } else if (files.length > 0) {
-      await this.plan(environment, files, texts);
+      // A whole listing proves the credentials (a wrong password shows here); a saved file does not ask again.
+      await this.plan(environment, files, texts, true);
     }
     this.files = files;
     this.view.description = environment ? `on ${environment.name}` : undefined;
@@ -177,24 +185,26 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     });
     const environment = this.environments.active();
     // Only when the last full read planned (trusted, an environment, reached): otherwise its message stands.
-    if (environment && vscode.workspace.isTrusted && this.message === undefined) await this.plan(environment, files, texts);
+    if (environment && vscode.workspace.isTrusted && this.message === undefined) await this.plan(environment, files, texts, false);
     this.changed.fire(undefined);
   }
 
   /** Plans `files` on `environment`, or sets the message that says why not. Never starts the local sandbox. */
-  private async plan(environment: Environment, files: FileNode[], texts: string[]): Promise<void> {
+  private async plan(environment: Environment, files: FileNode[], texts: string[], proveCredentials: boolean): Promise<void> {
     try {
       if (this.environments.isSandbox(environment) && !(await this.environments.sandboxAnswers())) {
         this.message = { kind: 'message', text: 'The local sandbox is not running: start it to see each file\'s state there', command: { command: COMMANDS.startSandbox, title: 'Start Local Sandbox' } };
         return;
       }
       const connection = await this.environments.connect(environment);
-      const plans = await planFiles(connection, files.map((file, index) => ({ file: vscode.workspace.asRelativePath(file.uri), text: texts[index] })));
-      plans.files.forEach((plan, index) => (files[index].plan = plan));
+      const plan = await planFiles(connection, files.map((file, index) => ({ file: vscode.workspace.asRelativePath(file.uri), text: texts[index] })), { proveCredentials });
+      this.environments.remember(connection);
+      plan.files.forEach((entry, index) => (files[index].plan = entry));
+      if (plan.failure) this.message = { kind: 'message', text: `${environment.name}: ${plan.failure.message}`, ...(plan.failure.advice.includes('reenter-credentials') ? { command: { command: COMMANDS.setCredentials, title: 'Set Credentials', arguments: [environment.name] } } : {}) };
     } catch (error) {
       const noCredentials = error instanceof EngineProblem && error.kind === 'no-credentials';
       this.message = noCredentials
-        ? { kind: 'message', text: `Set credentials for ${environment.name} to see each file's state`, command: { command: COMMANDS.setCredentials, title: 'Set Credentials' } }
+        ? { kind: 'message', text: `Set credentials for ${environment.name} to see each file's state`, command: { command: COMMANDS.setCredentials, title: 'Set Credentials', arguments: [environment.name] } }
         : { kind: 'message', text: `${environment.name}: ${error instanceof Error ? error.message : String(error)}` };
       this.log.warn(`Coupon Series view: ${this.message.text}`);
     }
@@ -250,9 +260,10 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     const plan = node.plan;
     if (plan) {
       const look = STATE_LOOK[plan.state];
-      item.description = `${look.label}${plan.deployment ? ` · ${plan.deployment.id}` : ''}`;
+      const label = STATE_LABELS[plan.state];
+      item.description = `${label}${plan.deployment ? ` · ${plan.deployment.id}` : ''}`;
       item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
-      const lines = [`**${relative}** on ${plan.environment}: ${look.label}`];
+      const lines = [`**${relative}** on ${plan.environment}: ${label}`];
       if (plan.deployment) lines.push(`series ${plan.deployment.id} (${plan.key})`);
       if (plan.changes.length) lines.push(`would change: ${plan.changes.join(', ')}`);
       if (plan.problem) lines.push(plan.problem);

@@ -1,19 +1,51 @@
 /**
  * What a person sees without opening the palette: the active environment in
  * the status bar (click to switch; a protected one in the warning colour) and
- * code lenses above a coupon file's root, from what the file records (no
- * request: the commands ask the server before sending).
+ * code lenses above a coupon file's root. Which series a lens names is the
+ * engine's answer (`recordedSeries`, the function Update starts from, with the
+ * org the server's answers showed) for the file as saved: the commands send
+ * what is on disk, and nothing is parsed again while typing.
  */
 import * as vscode from 'vscode';
-import { recordedOn } from '../../core/src/deployments';
+import { AnalyzedFile, analyzeFile, RecordedSeries, recordedSeries } from '../../core/src/engine';
+import { Environment } from '../../core/src/environments';
 import { LANGUAGE_ID } from '../../core/src/protocol';
 import { COMMANDS } from './commands';
 import { CouponEnvironments } from './environments';
+import type { SeriesView } from './seriesView';
 
 /** Context key for menus and the keybinding: the active editor's file records a series on the active environment. */
 const BOUND_CONTEXT = 'couponSeries.activeFileBound';
 
-export function registerStatusAndLenses(context: vscode.ExtensionContext, environments: CouponEnvironments, changed: vscode.Event<void>): void {
+/**
+ * Each document's file as last saved (or loaded), parsed once: a dirty
+ * document keeps what it had when clean, since the commands save and then
+ * send what is on disk.
+ */
+class SavedRecords {
+  private readonly byDocument = new Map<string, { version: number; file: AnalyzedFile }>();
+
+  constructor(private readonly environments: CouponEnvironments) {}
+
+  forget(document: vscode.TextDocument): void {
+    this.byDocument.delete(document.uri.toString());
+  }
+
+  seriesOf(document: vscode.TextDocument, environment: Environment): RecordedSeries | undefined {
+    const host = this.environments.hostOf(environment);
+    if (!host) return undefined;
+    const key = document.uri.toString();
+    let saved = this.byDocument.get(key);
+    if (!saved || (!document.isDirty && saved.version !== document.version)) {
+      saved = { version: document.version, file: analyzeFile(document.getText()) };
+      this.byDocument.set(key, saved);
+    }
+    return recordedSeries(saved.file, host, this.environments.orgIdOf(environment));
+  }
+}
+
+export function registerStatusAndLenses(context: vscode.ExtensionContext, environments: CouponEnvironments, view: SeriesView, changed: vscode.Event<void>): void {
+  const records = new SavedRecords(environments);
   const status = vscode.window.createStatusBarItem('couponSeries.environment', vscode.StatusBarAlignment.Left, 50);
   status.name = 'Coupon Series Environment';
   status.command = COMMANDS.selectEnvironment;
@@ -28,8 +60,8 @@ export function registerStatusAndLenses(context: vscode.ExtensionContext, enviro
     const document = vscode.window.activeTextEditor?.document;
     if (document?.languageId === LANGUAGE_ID) status.show();
     else status.hide();
-    const bound = document?.languageId === LANGUAGE_ID && environment !== undefined && recordedOn(environment, document.getText()) !== undefined;
-    void vscode.commands.executeCommand('setContext', BOUND_CONTEXT, bound);
+    const recorded = document?.languageId === LANGUAGE_ID && environment ? records.seriesOf(document, environment) : undefined;
+    void vscode.commands.executeCommand('setContext', BOUND_CONTEXT, recorded !== undefined && recorded.kind !== 'none');
   };
 
   const lensesChanged = new vscode.EventEmitter<void>();
@@ -39,33 +71,36 @@ export function registerStatusAndLenses(context: vscode.ExtensionContext, enviro
       const active = environments.active();
       const name = active?.name ?? 'server';
       const top = new vscode.Range(0, 0, 0, 0);
-      const recorded = active && recordedOn(active, document.getText());
+      const recorded = active && records.seriesOf(document, active);
       const push = new vscode.CodeLens(top, { title: '$(cloud) Push to Environment…', command: COMMANDS.push, arguments: [document.uri] });
-      if (!recorded) return [new vscode.CodeLens(top, { title: `$(cloud-upload) Create on ${name}`, command: COMMANDS.create, arguments: [document.uri] }), push];
+      if (!recorded || recorded.kind === 'none') return [new vscode.CodeLens(top, { title: `$(cloud-upload) Create on ${name}`, command: COMMANDS.create, arguments: [document.uri] }), push];
+      // Without the org, which record is this environment's is the server's answer: the view's last plan has it.
+      const id = recorded.kind === 'recorded' ? recorded.deployment.id : recorded.kind === 'legacy' ? recorded.legacy.id : view.planOf(document.uri)?.deployment?.id;
       return [
-        new vscode.CodeLens(top, { title: `$(sync) Update series ${recorded[1].id} on ${name}`, command: COMMANDS.update, arguments: [document.uri] }),
+        new vscode.CodeLens(top, { title: `$(sync) Update ${id !== undefined ? `series ${id} ` : ''}on ${name}`, command: COMMANDS.update, arguments: [document.uri] }),
         new vscode.CodeLens(top, { title: '$(diff) Compare with Server', command: COMMANDS.compare, arguments: [document.uri] }),
         push,
       ];
     },
   };
 
+  const refreshAll = (): void => {
+    refreshStatus();
+    lensesChanged.fire();
+  };
   refreshStatus();
   context.subscriptions.push(
     status,
     lensesChanged,
     vscode.languages.registerCodeLensProvider({ language: LANGUAGE_ID }, lenses),
-    environments.onDidChange(() => {
-      refreshStatus();
-      lensesChanged.fire();
-    }),
-    changed(() => {
-      refreshStatus();
-      lensesChanged.fire();
-    }),
+    environments.onDidChange(refreshAll),
+    view.onDidChangeTreeData(() => lensesChanged.fire()),
+    changed(refreshAll),
     vscode.window.onDidChangeActiveTextEditor(refreshStatus),
     vscode.workspace.onDidSaveTextDocument((document) => {
-      if (document === vscode.window.activeTextEditor?.document) refreshStatus();
+      records.forget(document);
+      if (document.languageId === LANGUAGE_ID) refreshAll();
     }),
+    vscode.workspace.onDidCloseTextDocument((document) => records.forget(document)),
   );
 }

@@ -7,10 +7,30 @@
  */
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
+import { isSelected, MAX_WORKSPACE_FILES, SelectionRules, selectionRules } from '../../core/src/fileSelection';
 import { COUPON_FILES_GLOB, READ_FILE_REQUEST, ReadFileParams, WORKSPACE_FILES_NOTIFICATION, WorkspaceFilesParams } from '../../core/src/protocol';
 
-/** More coupon files than this in one workspace are not all checked (the first ones found are). */
-export const MAX_WORKSPACE_FILES = 20_000;
+/**
+ * The workspace's coupon files that count, by the one rule of
+ * `core/src/fileSelection.ts` (the CLI's and the language server's): VS Code
+ * lists them, the rule judges each against its folder's settings.
+ */
+export async function selectedCouponFiles(token?: vscode.CancellationToken): Promise<vscode.Uri[]> {
+  const found = await vscode.workspace.findFiles(COUPON_FILES_GLOB, undefined, MAX_WORKSPACE_FILES, token);
+  const rulesByFolder = new Map<string, SelectionRules>();
+  return found.filter((uri) => {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) return true;
+    const key = folder.uri.toString();
+    let rules = rulesByFolder.get(key);
+    if (!rules) {
+      const configuration = vscode.workspace.getConfiguration(undefined, folder.uri);
+      rules = selectionRules((setting) => configuration.get(setting)).rules;
+      rulesByFolder.set(key, rules);
+    }
+    return isSelected(vscode.workspace.asRelativePath(uri, false), rules);
+  });
+}
 
 export class WorkspaceCouponFiles implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];

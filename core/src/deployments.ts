@@ -162,17 +162,6 @@ export function mayBelongTo(environment: Environment, key: string): boolean {
   return environment.orgId === undefined || environment.orgId === parsed.orgId;
 }
 
-/** The deployment a file's text records for `environment`, judged from the settings alone (for display), if any. */
-export function recordedOn(environment: Environment, text: string): [string, Deployment] | undefined {
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return [...readDeployments(root).entries].find(([key]) => mayBelongTo(environment, key));
-}
-
 /** Now in the `pushedAt` format: UTC to the second. */
 export function utcNow(now = new Date()): string {
   return `${now.toISOString().slice(0, 19)}Z`;

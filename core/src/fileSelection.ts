@@ -1,9 +1,12 @@
 /**
- * Which files of a workspace are checked: coupon files by the editor's rule
+ * Which files of a workspace count: coupon files by the editor's rule
  * (`isCouponFileName`: the suffix in any case), minus the folders never
- * searched and the workspace's `couponSeries.exclude` globs. Shared by the CLI
- * and the editor's workspace-wide diagnostics; no Node and no `vscode` import,
- * so it bundles for a browser too (picomatch's POSIX build reads no platform).
+ * searched (`node_modules`, `.git`), names starting with "." (unless asked),
+ * the workspace's `couponSeries.exclude` globs and VS Code's `files.exclude`.
+ * One rule for the CLI (folders and globs), the language server's
+ * workspace-wide problems, the Coupon Series view and the agent tools; no Node
+ * and no `vscode` import, so it bundles for a browser too (picomatch's POSIX
+ * build reads no platform).
  */
 import picomatch from 'picomatch/posix';
 import { EXCLUDE_SETTING, FILE_SUFFIX } from './protocol';
@@ -14,6 +17,12 @@ export { couponSuffixAnyCase, EXCLUDE_SETTING_KEY, isCouponFileName } from './pr
 export const COUPON_FILE_PATTERN = `**/*${FILE_SUFFIX}`;
 /** Folders never searched, whatever the patterns say (a path naming one explicitly still works). */
 export const SKIPPED_FOLDERS: readonly string[] = ['node_modules', '.git'];
+
+/** The most coupon files a workspace-wide check lists (the editor's problems and view): the first ones found are checked. */
+export const MAX_WORKSPACE_FILES = 20_000;
+
+/** VS Code's setting of files hidden from the workspace; the CLI reads it from `.vscode/settings.json` too. */
+export const FILES_EXCLUDE_SETTING = 'files.exclude';
 
 /** A workspace-relative path as the patterns see it: `/` separators, no leading `./`. */
 function normalize(relativePath: string): string {
@@ -71,4 +80,58 @@ export function createExclusion(patterns: readonly string[]): Exclusion {
       return matches(path);
     },
   };
+}
+
+/**
+ * `files.exclude` as VS Code writes it (`{"**\/.git": true, "**\/*.js": {"when": "$(basename).ts"}}`):
+ * the globs set to `true` (a `when` clause is a condition on sibling files, not applied here).
+ */
+export function parseFilesExclude(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
+  return Object.entries(raw as Record<string, unknown>)
+    .filter(([pattern, value]) => value === true && pattern.trim() !== '')
+    .map(([pattern]) => normalize(pattern.trim()))
+    .filter((pattern) => !outsideFolder(pattern));
+}
+
+export interface SelectionRules {
+  /** `couponSeries.exclude`. */
+  exclude: Exclusion;
+  /** `files.exclude`. */
+  filesExclude: Exclusion;
+}
+
+export interface ParsedSelectionRules {
+  rules: SelectionRules;
+  /** What was wrong with `couponSeries.exclude` (its usable patterns are kept). */
+  problems: string[];
+}
+
+/** The rules from a folder's settings; `read` gives the raw value of `couponSeries.exclude` or `files.exclude`. */
+export function selectionRules(read: (setting: typeof EXCLUDE_SETTING | typeof FILES_EXCLUDE_SETTING) => unknown): ParsedSelectionRules {
+  const exclude = parseExcludeSetting(read(EXCLUDE_SETTING));
+  return { rules: { exclude: createExclusion(exclude.patterns), filesExclude: createExclusion(parseFilesExclude(read(FILES_EXCLUDE_SETTING))) }, problems: exclude.problems };
+}
+
+export const NO_SELECTION_RULES: SelectionRules = { exclude: createExclusion([]), filesExclude: createExclusion([]) };
+
+/** Whether a path has a folder that is never searched, or (unless `dot`) a name starting with ".". */
+export function isPassedOver(relativePath: string, dot: boolean): boolean {
+  const segments = normalize(relativePath).split('/');
+  return segments.some((segment, index) => (index < segments.length - 1 && SKIPPED_FOLDERS.includes(segment)) || (!dot && segment.startsWith('.') && segment !== '.' && segment !== '..'));
+}
+
+/**
+ * Whether a file found by searching the workspace (a path relative to its
+ * folder) counts: not in a folder never searched, no name starting with
+ * "." unless `dot`, and excluded by neither `couponSeries.exclude` nor
+ * `files.exclude`. A file the user names (opens, passes on the command line) is not judged by this.
+ */
+export function isSelected(relativePath: string, rules: SelectionRules, dot = false): boolean {
+  return !isPassedOver(relativePath, dot) && !isExcluded(relativePath, rules);
+}
+
+/** Whether `couponSeries.exclude` or `files.exclude` leaves the path out (the part of `isSelected` a search that skips folders itself still needs). */
+export function isExcluded(relativePath: string, rules: SelectionRules): boolean {
+  return rules.exclude.excludes(relativePath) || rules.filesExclude.excludes(relativePath);
 }

@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageserver';
 import type { CouponLanguageService, CouponLanguageServiceOptions } from '../../core/src/languageService';
 import { WindowedTextDocument } from '../../core/src/windowedDocument';
+import { FILES_EXCLUDE_SETTING, selectionRules } from '../../core/src/fileSelection';
 import {
   CouponServerInitializationOptions,
   EXCLUDE_SETTING,
@@ -120,10 +121,11 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     const folders = workspace.workspaceFolders;
     if (!canPullConfiguration || folders.length === 0) return;
     try {
-      const values: unknown[] = await connection.workspace.getConfiguration(folders.map((scopeUri) => ({ scopeUri, section: EXCLUDE_SETTING })));
-      folders.forEach((folder, i) => workspace.setExcludes(folder, values[i]));
+      const sections = [EXCLUDE_SETTING, FILES_EXCLUDE_SETTING] as const;
+      const values: unknown[] = await connection.workspace.getConfiguration(folders.flatMap((scopeUri) => sections.map((section) => ({ scopeUri, section }))));
+      folders.forEach((folder, i) => workspace.setRules(folder, selectionRules((setting) => values[i * sections.length + sections.indexOf(setting)]).rules));
     } catch (error) {
-      connection.console.warn(`Could not read ${EXCLUDE_SETTING}: ${errorText(error)}`);
+      connection.console.warn(`Could not read ${EXCLUDE_SETTING} and ${FILES_EXCLUDE_SETTING}: ${errorText(error)}`);
     }
   }
 
@@ -157,7 +159,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
   connection.onInitialized(async () => {
     // Load the language service while the client is still busy opening its documents.
     runtime.timer.setImmediate(() => void service());
-    if (canRegisterConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'couponSeries' });
+    if (canRegisterConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: ['couponSeries', 'files'] });
     if (hearsFolderChanges) {
       connection.workspace.onDidChangeWorkspaceFolders(async ({ added, removed }) => {
         const removedUris = new Set(removed.map((folder) => folder.uri.replace(/\/+$/, '')));

@@ -1,12 +1,12 @@
 /**
  * The coupon files of the workspace, as the client lists them (its findFiles
  * and file watcher: the server needs no file system of its own), minus those
- * the `couponSeries.exclude` globs of their workspace folder leave out.
+ * the one selection rule of `core/src/fileSelection.ts` leaves out for their
+ * workspace folder (folders never searched, "." names, `couponSeries.exclude`,
+ * `files.exclude`): the rule the CLI and the Coupon Series view apply too.
  */
-import { createExclusion, parseExcludeSetting } from '../../core/src/fileSelection';
+import { isSelected, NO_SELECTION_RULES, SelectionRules } from '../../core/src/fileSelection';
 import { isCouponDocument } from '../../core/src/protocol';
-
-type Matcher = (relativePath: string) => boolean;
 
 const withoutTrailingSlash = (uri: string) => uri.replace(/\/+$/, '');
 
@@ -22,34 +22,24 @@ export function relativePath(folder: string, uri: string): string | undefined {
   }
 }
 
-/** The `couponSeries.exclude` globs as one matcher: the CLI's very rule (`core/src/fileSelection.ts`). */
-export function excludeMatcher(globs: unknown): Matcher | undefined {
-  const { patterns } = parseExcludeSetting(globs);
-  if (patterns.length === 0) return undefined;
-  const exclusion = createExclusion(patterns);
-  return (relativePath) => exclusion.excludes(relativePath);
-}
-
 export class WorkspaceFiles {
   /** Every coupon file the client listed, excluded or not (exclusions can change). */
   private readonly listed = new Set<string>();
   private folders: string[] = [];
-  private readonly excludes = new Map<string, Matcher>();
+  private readonly rules = new Map<string, SelectionRules>();
 
   setFolders(uris: readonly string[]): void {
     // Longest first, so a nested folder's own exclusions apply to its files.
     this.folders = uris.map(withoutTrailingSlash).sort((a, b) => b.length - a.length);
-    for (const folder of [...this.excludes.keys()]) if (!this.folders.includes(folder)) this.excludes.delete(folder);
+    for (const folder of [...this.rules.keys()]) if (!this.folders.includes(folder)) this.rules.delete(folder);
   }
 
   get workspaceFolders(): readonly string[] {
     return this.folders;
   }
 
-  setExcludes(folder: string, globs: unknown): void {
-    const matcher = excludeMatcher(globs);
-    if (matcher) this.excludes.set(withoutTrailingSlash(folder), matcher);
-    else this.excludes.delete(withoutTrailingSlash(folder));
+  setRules(folder: string, rules: SelectionRules): void {
+    this.rules.set(withoutTrailingSlash(folder), rules);
   }
 
   /** Replaces the whole list (the client's scan of the workspace). */
@@ -76,7 +66,7 @@ export class WorkspaceFiles {
     for (const folder of this.folders) {
       const relative = relativePath(folder, uri);
       if (relative === undefined) continue;
-      return this.excludes.get(folder)?.(relative) ?? false;
+      return !isSelected(relative, this.rules.get(folder) ?? NO_SELECTION_RULES);
     }
     return false;
   }

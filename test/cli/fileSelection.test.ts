@@ -97,7 +97,7 @@ test('couponSeries.exclude in .vscode/settings.json leaves files out of folders 
     assert.equal(onlyExcluded.code, 2);
     assert.equal(
       onlyExcluded.stderr,
-      'coupon: error: no *.coupon.json files found in fixtures (2 excluded by couponSeries.exclude in .vscode/settings.json; --no-exclude includes them)\n',
+      'coupon: error: no *.coupon.json files found in fixtures (2 excluded by couponSeries.exclude or files.exclude in .vscode/settings.json; --no-exclude includes them)\n',
     );
     const json = JSON.parse((await coupon(['validate', '--json'], { cwd: project.dir })).stdout) as { summary: unknown };
     assert.deepEqual(json.summary, { files: 1, errors: 0, warnings: 0, excluded: 3 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { nodeRuntime } from '../../server/src/node/nodeRuntime';
 import { ValidationScheduler } from '../../server/src/validationScheduler';
-import { excludeMatcher, relativePath, WorkspaceFiles } from '../../server/src/workspaceFiles';
+import { selectionRules } from '../../core/src/fileSelection';
+import { relativePath, WorkspaceFiles } from '../../server/src/workspaceFiles';
 
 const timer = nodeRuntime.timer;
 
@@ -139,8 +140,11 @@ describe('workspace files', () => {
     assert.equal(relativePath('file:///work/repo', 'file:///work/repository/x.coupon.json'), undefined);
   });
 
+  const excluding = (exclude: unknown, filesExclude?: unknown) => selectionRules((setting) => (setting === 'files.exclude' ? filesExclude : exclude)).rules;
+
   test('exclusions take VS Code glob syntax, dot-folders included', () => {
-    const match = excludeMatcher(['test/fixtures/**', '**/*.draft.coupon.json', 'archive/{2023,2024}/**', 'v[12]/*.coupon.json', './generated/**'])!;
+    const rules = excluding(['test/fixtures/**', '**/*.draft.coupon.json', 'archive/{2023,2024}/**', 'v[12]/*.coupon.json', './generated/**']);
+    const match = (path: string) => rules.exclude.excludes(path);
     assert.ok(match('test/fixtures/invalid/a.coupon.json'));
     assert.ok(match('deep/x.draft.coupon.json'));
     assert.ok(match('archive/2024/x.coupon.json'));
@@ -149,16 +153,26 @@ describe('workspace files', () => {
     assert.ok(!match('v3/x.coupon.json'));
     assert.ok(match('generated/.hidden/x.coupon.json'));
     assert.ok(!match('series/x.coupon.json'));
-    assert.equal(excludeMatcher([]), undefined);
-    assert.equal(excludeMatcher(['', '  ']), undefined);
+    assert.deepEqual(excluding([]).exclude.patterns, []);
+    assert.deepEqual(excluding(['', '  ']).exclude.patterns, []);
   });
 
-  test('each folder applies its own exclusions; files outside every folder are never excluded', () => {
+  test('each folder applies its own exclusions (couponSeries.exclude, files.exclude, folders never searched, "." names); files outside every folder are never excluded', () => {
     const files = new WorkspaceFiles();
     files.setFolders(['file:///ws/a', 'file:///ws/b/']);
-    files.setExcludes('file:///ws/a', ['fixtures/**']);
-    files.replace(['file:///ws/a/fixtures/x.coupon.json', 'file:///ws/b/fixtures/x.coupon.json', 'file:///elsewhere/fixtures/x.coupon.json', 'file:///ws/a/package.json']);
-    assert.deepEqual(files.included(), ['file:///ws/b/fixtures/x.coupon.json', 'file:///elsewhere/fixtures/x.coupon.json']);
+    files.setRules('file:///ws/a', excluding(['fixtures/**']));
+    files.setRules('file:///ws/b', excluding([], { '**/generated': true, '**/*.draft.coupon.json': false }));
+    files.replace([
+      'file:///ws/a/fixtures/x.coupon.json',
+      'file:///ws/b/fixtures/x.coupon.json',
+      'file:///ws/b/generated/x.coupon.json',
+      'file:///ws/b/y.draft.coupon.json',
+      'file:///ws/b/node_modules/pkg/x.coupon.json',
+      'file:///ws/b/.sandbox/x.coupon.json',
+      'file:///elsewhere/fixtures/x.coupon.json',
+      'file:///ws/a/package.json',
+    ]);
+    assert.deepEqual(files.included(), ['file:///ws/b/fixtures/x.coupon.json', 'file:///ws/b/y.draft.coupon.json', 'file:///elsewhere/fixtures/x.coupon.json']);
     assert.ok(!files.isListed('file:///ws/a/package.json'), 'only coupon files are listed');
   });
 });

@@ -56,10 +56,13 @@ test('engines.vscode allows VS Code 1.100 (the real-editor tests run it)', () =>
 });
 
 test('every command is in the "Coupon Series" category and registered by the extension', () => {
-  const source = readFileSync(path.join(REPO_ROOT, 'client/src/commands.ts'), 'utf8');
+  const ids = readFileSync(path.join(REPO_ROOT, 'client/src/commands/context.ts'), 'utf8');
+  const registered = readFileSync(path.join(REPO_ROOT, 'client/src/commands/index.ts'), 'utf8') + readFileSync(path.join(REPO_ROOT, 'client/src/seriesView.ts'), 'utf8');
   for (const { command, category } of manifest.contributes.commands) {
     assert.equal(category, 'Coupon Series', command);
-    assert.ok(source.includes(`'${command}'`), `${command} is registered in client/src/commands.ts`);
+    const name = new RegExp(`(\\w+): '${command.replace(/\./g, '\\.')}'`).exec(ids)?.[1];
+    assert.ok(name, `${command} is in COMMANDS (client/src/commands/context.ts)`);
+    assert.ok(registered.includes(`registerCommand(COMMANDS.${name},`), `${command} is registered (client/src/commands/index.ts or the view)`);
   }
 });
 

@@ -25,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       view.refreshSoon();
     },
   });
-  registerStatusAndLenses(context, environments, changed.event);
+  registerStatusAndLenses(context, environments, view, changed.event);
   await startClient(context, context.asAbsolutePath('dist/server.js'));
 }
 

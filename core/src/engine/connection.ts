@@ -22,6 +22,8 @@ export interface ConnectionOptions {
   log?: (line: string, level: LogLevel) => void;
   /** Where OAuth tokens survive between runs (the extension's SecretStorage); in memory otherwise. */
   tokenStore?: TokenStore;
+  /** The org an earlier connection learned for this environment (the editor keeps it between commands). */
+  learnedOrgId?: number;
 }
 
 export interface Connection {
@@ -62,7 +64,7 @@ export async function openConnection(environment: Environment, options: Connecti
     ...(environment.attribution ? { attribution: environment.attribution } : {}),
   });
   const resolvedHost = host ?? client.baseUrl.host.toLowerCase();
-  let learned: number | undefined;
+  let learned = options.learnedOrgId;
   return {
     environment,
     host: resolvedHost,

@@ -132,7 +132,7 @@ function planCounts(files: readonly FilePlan[]): PlanCounts {
  * of new files would otherwise pass with a wrong password). Any answer but a
  * refusal of the credentials will do: an unknown id is fine.
  */
-async function proveCredentials(connection: Connection, options: CallOptions): Promise<Map<number, ServerCouponSeries>> {
+export async function checkCredentials(connection: Connection, options: CallOptions = {}): Promise<Map<number, ServerCouponSeries>> {
   try {
     return await fetchSeries(connection, [CREDENTIALS_PROBE_ID], options);
   } catch (error) {
@@ -162,7 +162,7 @@ export async function planFiles(connection: Connection, inputs: readonly { file:
   let found = new Map<number, ServerCouponSeries>();
   let failure: Failure | undefined;
   try {
-    found = ids.length > 0 ? await fetchSeries(connection, ids, options) : options.proveCredentials === false ? found : await proveCredentials(connection, options);
+    found = ids.length > 0 ? await fetchSeries(connection, ids, options) : options.proveCredentials === false ? found : await checkCredentials(connection, options);
   } catch (error) {
     if (!isExpectedFailure(error)) throw error;
     failure = failureOf(error, connection.environment);

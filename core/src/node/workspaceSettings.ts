@@ -12,7 +12,10 @@ import { SETTINGS_SECTION } from '../environments';
 export const SETTINGS_FILE = path.join('.vscode', 'settings.json');
 
 export interface WorkspaceSettings {
+  /** `couponSeries.<key>`. */
   read(key: string): unknown;
+  /** Any setting by its full name (`files.exclude`), flat or nested. */
+  readSetting(name: string): unknown;
   problems: string[];
 }
 
@@ -23,20 +26,17 @@ export function readWorkspaceSettings(folder: string): WorkspaceSettings {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return { read: () => undefined, problems: [] };
+    return { read: () => undefined, readSetting: () => undefined, problems: [] };
   }
   const errors: ParseError[] = [];
   const root: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   const problems = errors.slice(0, 3).map((error) => `${SETTINGS_FILE}: ${printParseErrorCode(error.error)} at offset ${error.offset}`);
   const settings = typeof root === 'object' && root !== null && !Array.isArray(root) ? (root as Record<string, unknown>) : {};
-  const nested = settings[SETTINGS_SECTION];
-  return {
-    read(key) {
-      const flat = settings[`${SETTINGS_SECTION}.${key}`];
-      if (flat !== undefined) return flat;
-      return typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>)[key] : undefined;
-    },
-    problems,
+  const readSetting = (name: string): unknown => {
+    if (settings[name] !== undefined) return settings[name];
+    const dot = name.indexOf('.');
+    const section = dot > 0 ? settings[name.slice(0, dot)] : undefined;
+    return typeof section === 'object' && section !== null ? (section as Record<string, unknown>)[name.slice(dot + 1)] : undefined;
   };
+  return { read: (key) => readSetting(`${SETTINGS_SECTION}.${key}`), readSetting, problems };
 }
-
