@@ -1,6 +1,6 @@
 /** `coupon validate [PATH|GLOB...]`: the editor's diagnostics for every coupon file, like a compiler. */
 import type { Diagnostic } from 'vscode-json-languageservice';
-import { EXCLUDE_SETTING_KEY } from '../../../core/src/fileSelection';
+import { EXCLUDE_SETTING_KEY, FILES_EXCLUDE_SETTING } from '../../../core/src/fileSelection';
 import { SETTINGS_SECTION } from '../../../core/src/environments';
 import { validateCouponSeries } from '../../../core/src/validate';
 import { flag, stringOption, UsageError } from '../args';
@@ -80,7 +80,7 @@ export const validateCommand: CommandSpec = {
     } else {
       for (const file of checked) printDiagnostics(output, file.path, file.diagnostics);
     }
-    output.err(summaryLine(total, errors, counts.warnings) + (found.excluded > 0 ? ` (${found.excluded} more excluded by ${SETTINGS_SECTION}.${EXCLUDE_SETTING_KEY})` : ''));
+    output.err(summaryLine(total, errors, counts.warnings) + (found.excluded > 0 ? ` (${found.excluded} more excluded by ${SETTINGS_SECTION}.${EXCLUDE_SETTING_KEY} or ${FILES_EXCLUDE_SETTING})` : ''));
     const failed = errors > 0 || (flag(args, 'strict') && counts.warnings > 0);
     return failed ? EXIT_FAILURE : EXIT_OK;
   },
