@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { DIAGNOSTIC_CODES, DiagnosticCode, RegisteredCode } from '../core/src/rules/index';
-import { Checker, ERROR, VENDOR_DOCUMENTS } from '../core/src/rules/rule';
+import { Checker, ERROR, VENDOR_DOCUMENTS, WARNING } from '../core/src/rules/rule';
 import { RULE_PAGES_PATH } from '../core/src/rules/rulePages';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -50,6 +50,13 @@ function sourceLine(info: RegisteredCode): string {
   }
 }
 
+/** What another editor gets from the strict schema (schemas/coupon-series.schema.json), where that follows from the code's metadata. */
+function strictSchemaRow(info: RegisteredCode): string[] {
+  if (info.severity === WARNING) return ['| Other editors | the strict schema (`schemas/coupon-series.schema.json`) accepts it: only this tool warns |'];
+  if (info.checkedBy.includes('schema')) return ['| Other editors | the strict schema (`schemas/coupon-series.schema.json`) catches it too |'];
+  return [];
+}
+
 /** An example as the page shows it, with the note on `…`. */
 function exampleBlock(example: RegisteredCode['examples']['wrong']): string {
   const text = (example.shownAs ?? example.text).replace(/\s+$/, '');
@@ -72,6 +79,7 @@ export function rulePageMarkdown(code: DiagnosticCode): string {
       `| Source | ${sourceLine(info)} |`,
       `| Checked by | ${info.checkedBy.map((checker) => CHECKERS[checker]).join('; ')} |`,
       `| Quick fix | ${info.fix ? 'yes (below)' : 'none'} |`,
+      ...strictSchemaRow(info),
     ].join('\n'),
     '## What it catches',
     info.description,

@@ -64,7 +64,7 @@ function annotationsFor(error: ErrorObject): { code?: DiagnosticCode; errorMessa
 
 /**
  * The code a failing keyword is reported with, given the `x-code` that applies
- * to it (see annotationsFor). scripts/generate.ts uses it too: the strict schema
+ * to it (see annotationsFor). scripts/strictSchema.ts uses it too: the strict schema
  * leaves out every keyword whose code is a warning, so it never rejects what
  * this tool only warns about.
  */
@@ -72,6 +72,7 @@ export function codeOfFailure(keyword: string, xCode: DiagnosticCode | undefined
   if (xCode === 'deployment-invalid') return xCode;
   switch (keyword) {
     case 'if':
+      // Reported through the failing `then` keyword itself.
       return undefined;
     case 'additionalProperties':
       return 'unknown-property';

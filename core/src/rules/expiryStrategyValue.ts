@@ -24,7 +24,7 @@ export const expiryStrategyValue = defineRules({
       quotes: [EXPIRY_QUOTE],
       description:
         'With `expiryStrategyType` SERIES_EXPIRY a coupon expires by the rules of its series (`validTillDate`), and the docs say `expiryStrategyValue` is then always 1. ' +
-        'Leaving `expiryStrategyValue` out is not reported. The strict schema says the same with `if`/`then`, so other editors catch it too.',
+        'Leaving `expiryStrategyValue` out is not reported. The schema says it with `if`/`then`, which the strict schema keeps.',
       checkedBy: ['schema'],
       examples: {
         wrong: { text: '{\n  "CouponSeriesV2": {\n    …\n    "expiryStrategyType": "SERIES_EXPIRY",\n    "expiryStrategyValue": 30\n  }\n}\n' },

@@ -20,7 +20,8 @@ export const mutualExclusiveIds = defineRules({
         'A string that is not JSON (`"10, 11"`), JSON that is no array, or an array of anything but whole numbers is an error.\n\n' +
         'An empty string is an error too: the docs give the field only as a string containing a JSON array, and `""` contains none; the documented value for "no exclusions" is `"[]"` ' +
         '(the server itself answers `"mutualExclusiveSeriesIds": "[]"` in the create page\'s example), and a quick fix writes it.\n\n' +
-        'An array written directly (not in a string) is [`wrong-type`](wrong-type.md), with a quick fix.',
+        'An array written directly (not in a string) is [`wrong-type`](wrong-type.md), with a quick fix.\n\n' +
+        'The strict schema (`schemas/coupon-series.schema.json`) has a pattern for a string holding a JSON list of numbers, so other editors catch these too, except a number that is not whole (`"[1.5]"`).',
       checkedBy: ['rule'],
       examples: {
         wrong: { text: '{\n  "CouponSeriesV2": {\n    …\n    "mutualExclusiveSeriesIds": "10, 11"\n  }\n}\n' },

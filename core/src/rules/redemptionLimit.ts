@@ -64,7 +64,7 @@ export const redemptionLimit = defineRules({
       quotes: [{ page: 'update', text: 'The value must be greater than 0.' }, NO_LIMIT_QUOTE],
       description:
         'The one constraint the update page states: the limit is greater than 0, and -1 or null mean no limit. 0, or a negative number other than -1, is an error. ' +
-        'The strict schema says the same (`anyOf`: at least 1, or -1; `type` integer or null), so other editors catch it too.',
+        'The schema says it as `anyOf` (at least 1, or -1) beside `type` integer or null, which the strict schema keeps.',
       checkedBy: ['schema'],
       examples: {
         wrong: { text: '{\n  "CouponSeriesV2": {\n    …\n    "anyUser": true,\n    "redemptionPerCouponMaxLimit": 0\n  }\n}\n' },

@@ -41,7 +41,8 @@ export const redemptionRange = defineRules({
         'A string that is not JSON (unquoted keys, `dom=1`), JSON that is not an object (`"[1, 2]"`), or an empty string, holds no such object: an error.\n\n' +
         'An empty string is an error too: the docs give the field only as a string containing JSON, and `""` contains none (as `""` is no date for `validTillDate`). ' +
         'For "any day, any hour", write `[-1]` in each list.\n\n' +
-        'An object or array written directly (not in a string) is [`wrong-type`](wrong-type.md), with a quick fix; the keys and values inside the object are [`redemption-range-values`](redemption-range-values.md).',
+        'An object or array written directly (not in a string) is [`wrong-type`](wrong-type.md), with a quick fix; the keys and values inside the object are [`redemption-range-values`](redemption-range-values.md).\n\n' +
+        'The strict schema (`schemas/coupon-series.schema.json`) has a pattern for a string that holds a JSON object, so other editors catch most of these too; whether the JSON inside is valid is beyond a pattern.',
       checkedBy: ['rule'],
       examples: {
         wrong: { text: '{\n  "CouponSeriesV2": {\n    …\n    "redemptionRange": "{dom: [-1], dow: [6, 7], hours: [-1]}"\n  }\n}\n' },
