@@ -1,10 +1,12 @@
 /**
- * SARIF 2.1.0 for code-scanning uploads: one run, the rules from
- * `DIAGNOSTIC_CODES`, one result per diagnostic with a 1-based region.
+ * SARIF 2.1.0 for code-scanning uploads: one run, the rules from the rule
+ * registry (`DIAGNOSTIC_CODES`), each with its page as `helpUri`, one result
+ * per diagnostic with a 1-based region.
  */
 import type { Diagnostic } from 'vscode-json-languageservice';
-import { DIAGNOSTIC_CODES, DiagnosticCode, ruleDocumentationHref } from '../../core/src/codes';
-import { defaultReadmeUri } from '../../core/src/node/packageReadme';
+import { defaultRulePagesUri } from '../../core/src/node/rulePagesLocation';
+import { DIAGNOSTIC_CODES, DiagnosticCode } from '../../core/src/rules/index';
+import { rulePageHref } from '../../core/src/rules/rulePages';
 import { messageOf, severityName } from './output';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -30,14 +32,14 @@ function uriOf(relative: string): string {
 }
 
 export function toSarif(files: readonly SarifFile[], version: string): object {
-  const readmeUri = defaultReadmeUri();
+  const rulePagesUri = defaultRulePagesUri();
   const rules = RULE_IDS.map((id) => {
     const info = DIAGNOSTIC_CODES[id];
     return {
       id,
       name: id.replace(/(^|-)([a-z])/g, (_match, _dash: string, letter: string) => letter.toUpperCase()),
       shortDescription: { text: info.summary },
-      ...(readmeUri ? { helpUri: ruleDocumentationHref(readmeUri, id) } : {}),
+      ...(rulePagesUri ? { helpUri: rulePageHref(rulePagesUri, id) } : {}),
       defaultConfiguration: { level: info.severity === 1 ? 'error' : 'warning' },
       properties: { source: info.source },
     };

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 import { COUPON_FILES_GLOB, CouponServerInitializationOptions, FILE_SUFFIX, LANGUAGE_CLIENT_ID, LANGUAGE_ID } from '../../core/src/protocol';
+import { RULE_PAGES_PATH } from '../../core/src/rules/rulePages';
 import { WorkspaceCouponFiles } from './workspaceFiles';
 
 export const CLIENT_NAME = 'Coupon Series Language Server';
@@ -16,8 +17,8 @@ export type LanguageClientConstructor = (id: string, name: string, options: Lang
 export async function startCouponClient(context: vscode.ExtensionContext, newLanguageClient: LanguageClientConstructor): Promise<BaseLanguageClient> {
   const initializationOptions: CouponServerInitializationOptions = {
     snippetsContributedByClient: true,
-    // Each diagnostic links to its rule's row in the README shipped with the extension.
-    readmeUri: vscode.Uri.joinPath(context.extensionUri, 'README.md').toString(),
+    // Each diagnostic links to its rule's page, shipped with the extension.
+    rulePagesUri: `${vscode.Uri.joinPath(context.extensionUri, ...RULE_PAGES_PATH.split('/')).toString()}/`,
   };
   const watcher = vscode.workspace.createFileSystemWatcher(COUPON_FILES_GLOB);
   context.subscriptions.push(watcher);

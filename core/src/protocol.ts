@@ -10,12 +10,12 @@ export interface CouponServerInitializationOptions {
   /** The client shows snippets/ itself (VS Code's contributes.snippets): don't offer them twice. */
   snippetsContributedByClient?: boolean;
   /**
-   * The URI of the README whose rule table each diagnostic's `codeDescription`
-   * links to (VS Code: the installed extension's). Without it, the server links
-   * to the README of the package it runs from (`<package>/dist/server.js` →
-   * `<package>/README.md`).
+   * The URI of the folder of rule pages (docs/rules/<code>.md) each
+   * diagnostic's `codeDescription` links to (VS Code: the installed
+   * extension's). Without it, the server links to the pages of the package it
+   * runs from (`<package>/dist/server.js` → `<package>/docs/rules/`).
    */
-  readmeUri?: string;
+  rulePagesUri?: string;
 }
 
 /** Whether the server should serve a document the client synced. */

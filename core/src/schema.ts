@@ -37,7 +37,6 @@ export interface CouponSchema {
   readOnly?: boolean;
   doNotSuggest?: boolean;
   allOf?: CouponSchema[];
-  anyOf?: CouponSchema[];
   if?: CouponSchema;
   then?: CouponSchema;
   else?: CouponSchema;
@@ -64,6 +63,10 @@ export interface CouponSchema {
   'x-itemType'?: string;
   /** The exact documented form of a date (a warning when only the lenient `pattern` matches). */
   'x-documentedPattern'?: string;
+  /** Keywords only the strict schema carries (scripts/generate.ts): a rule of this tool checks the same, with a better message. */
+  'x-strict'?: CouponSchema;
+  anyOf?: CouponSchema[];
+  oneOf?: CouponSchema[];
 }
 
 export const couponSeriesSchema = schemaJson as unknown as CouponSchema;

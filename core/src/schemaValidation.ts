@@ -6,8 +6,11 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { compileValidator } from './compiledValidators';
 import { ASTNode, Diagnostic } from 'vscode-json-languageservice';
-import { DiagnosticCode } from './codes';
-import { closestMatch, CouponDiagnosticData, createDiagnostic, describeJsonType, listValues } from './diagnostics';
+import { closestMatch } from './closestMatch';
+import { createDiagnostic } from './diagnostics';
+import { describeJsonType, listValues } from './jsonWording';
+import type { DiagnosticCode } from './rules/index';
+import type { CouponDiagnosticData } from './rules/rule';
 import { CouponDocument, findProperty, nodeAtPath } from './parse';
 import { CouponSchema, couponSeriesSchema, DEPLOYMENTS_KEY, schemaAtPath, writableProperties } from './schema';
 
@@ -59,6 +62,48 @@ function annotationsFor(error: ErrorObject): { code?: DiagnosticCode; errorMessa
   return { errorMessage: own.errorMessage };
 }
 
+/**
+ * The code a failing keyword is reported with, given the `x-code` that applies
+ * to it (see annotationsFor). scripts/strictSchema.ts uses it too: the strict schema
+ * leaves out every keyword whose code is a warning, so it never rejects what
+ * this tool only warns about.
+ */
+export function codeOfFailure(keyword: string, xCode: DiagnosticCode | undefined, atRoot: boolean): DiagnosticCode | undefined {
+  if (xCode === 'deployment-invalid') return xCode;
+  switch (keyword) {
+    case 'if':
+      // Reported through the failing `then` keyword itself.
+      return undefined;
+    case 'additionalProperties':
+      return 'unknown-property';
+    case 'type':
+      return atRoot ? 'not-a-series' : 'wrong-type';
+    case 'enum':
+      return 'unknown-enum-value';
+    case 'required':
+      return xCode ?? 'missing-property';
+    case 'pattern':
+    case 'format':
+      return xCode ?? 'invalid-format';
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+      return xCode ?? 'out-of-range';
+    default:
+      return xCode ?? 'wrong-type';
+  }
+}
+
+/** An errorMessage with `{property}` (a missing property) and `{value}` (the value at fault) filled in. */
+function filled(errorMessage: string | undefined, error: ErrorObject, property?: string): string | undefined {
+  return errorMessage?.replace(/\{property\}/g, property ?? '').replace(/\{value\}/g, () => JSON.stringify(error.data) ?? 'nothing');
+}
+
 function fieldName(path: readonly (string | number)[]): string {
   for (let i = path.length - 1; i >= 0; i--) {
     const segment = path[i];
@@ -82,8 +127,11 @@ function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagno
   const path = pathFromPointer(error.instancePath);
   const node = nodeAtPath(document.root, path);
   const field = fieldName(path);
-  const { code, errorMessage } = annotationsFor(error);
-  if (path[0] === DEPLOYMENTS_KEY || code === 'deployment-invalid') return deploymentDiagnostic(document, error, path, node);
+  const annotations = annotationsFor(error);
+  const errorMessage = annotations.errorMessage;
+  if (path[0] === DEPLOYMENTS_KEY || annotations.code === 'deployment-invalid') return deploymentDiagnostic(document, error, path, node);
+  const code = codeOfFailure(error.keyword, annotations.code, path.length === 0);
+  if (!code) return undefined;
 
   switch (error.keyword) {
     case 'required': {
@@ -99,8 +147,8 @@ function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagno
           : undefined;
       const description = missingSchema?.description?.replace(/\.$/, '');
       const what = description ? ` (${description.charAt(0).toLowerCase()}${description.slice(1)})` : '';
-      const message = errorMessage?.replace(/\{property\}/g, missing) ?? `Add the field "${missing}"${what}.`;
-      return createDiagnostic(document, trigger ?? objectAnchor(node), code ?? 'missing-property', message);
+      const message = filled(errorMessage, error, missing) ?? `Add the field "${missing}"${what}.`;
+      return createDiagnostic(document, trigger ?? objectAnchor(node), code, message);
     }
     case 'additionalProperties': {
       const unknown = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -111,30 +159,36 @@ function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagno
       const message = suggestion
         ? `Unknown property "${unknown}" ${where}: did you mean "${suggestion}"?`
         : `Unknown property "${unknown}" ${where}: the API does not know it and may reject or ignore it.`;
-      return createDiagnostic(document, property?.keyNode ?? objectAnchor(node), 'unknown-property', message, suggestion ? { suggestion } : undefined);
+      return createDiagnostic(document, property?.keyNode ?? objectAnchor(node), code, message, suggestion ? { suggestion } : undefined);
     }
     case 'type': {
       const types = String((error.params as { type: string | string[] }).type).split(',');
       const expected = types.map((type) => ARTICLE[type] ?? (type === 'null' ? 'null' : `a ${type}`)).join(' or ');
       const schema = schemaAtPath(path);
       if (path.length === 0) {
-        return createDiagnostic(document, node ?? { offset: 0, length: 0 }, 'not-a-series', `A coupon file is a JSON object {"CouponSeriesV2": {...}}, not ${describeJsonType(error.data)}.`);
+        return createDiagnostic(document, node ?? { offset: 0, length: 0 }, code, `A coupon file is a JSON object {"CouponSeriesV2": {...}}, not ${describeJsonType(error.data)}.`);
       }
       const embedded = schema?.['x-embeddedJson'] && (Array.isArray(error.data) || typeof error.data === 'object');
       const message = embedded
         ? `"${field}" must be a string that holds JSON, e.g. ${JSON.stringify(JSON.stringify(error.data))}; the API does not accept ${describeJsonType(error.data)} here.`
         : `"${field}" must be ${expected}, not ${describeJsonType(error.data)}.`;
-      return createDiagnostic(document, node ?? objectAnchor(node), 'wrong-type', message);
+      return createDiagnostic(document, node ?? objectAnchor(node), code, message);
     }
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
       const suggestion = typeof error.data === 'string' ? closestMatch(error.data, allowed.filter((v): v is string => typeof v === 'string')) : undefined;
       const hint = suggestion ? ` Did you mean "${suggestion}"?` : '';
-      return createDiagnostic(document, node ?? objectAnchor(node), 'unknown-enum-value', `${JSON.stringify(error.data)} is not a valid ${field}: use ${listValues(allowed)}.${hint}`, suggestion ? { suggestion } : undefined);
+      return createDiagnostic(document, node ?? objectAnchor(node), code, `${JSON.stringify(error.data)} is not a valid ${field}: use ${listValues(allowed)}.${hint}`, suggestion ? { suggestion } : undefined);
+    }
+    case 'const': {
+      // A value of another type is the `type` keyword's wrong-type: reported once.
+      const allowed = (error.params as { allowedValue: unknown }).allowedValue;
+      if (typeof error.data !== typeof allowed) return undefined;
+      return createDiagnostic(document, node ?? objectAnchor(node), code, filled(errorMessage, error) ?? `"${field}" must be ${JSON.stringify(allowed)}, not ${JSON.stringify(error.data)}.`);
     }
     case 'pattern':
     case 'format':
-      return createDiagnostic(document, node ?? objectAnchor(node), code ?? 'invalid-format', `"${field}": ${errorMessage ?? error.message ?? 'invalid format'}`);
+      return createDiagnostic(document, node ?? objectAnchor(node), code, `"${field}": ${filled(errorMessage, error) ?? error.message ?? 'invalid format'}`);
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -144,14 +198,11 @@ function errorToDiagnostic(document: CouponDocument, error: ErrorObject): Diagno
     case 'minItems':
     case 'maxItems': {
       const target = node ?? objectAnchor(node);
-      const message = errorMessage ?? `"${field}" ${error.message ?? 'is out of range'}.`;
-      return createDiagnostic(document, target, code ?? 'out-of-range', message);
+      const message = filled(errorMessage, error) ?? `"${field}" ${error.message ?? 'is out of range'}.`;
+      return createDiagnostic(document, target, code, message);
     }
-    case 'if':
-      // Reported through the failing `then` keyword itself.
-      return undefined;
     default:
-      return createDiagnostic(document, node ?? objectAnchor(node), code ?? 'wrong-type', `"${field}" ${error.message ?? 'does not match the schema'}.`);
+      return createDiagnostic(document, node ?? objectAnchor(node), code, filled(errorMessage, error) ?? `"${field}" ${error.message ?? 'does not match the schema'}.`);
   }
 }
 
@@ -207,6 +258,9 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** An error inside a branch of anyOf/oneOf (the keyword's own error follows it). */
+const BRANCH = /\/(anyOf|oneOf)\/\d+\//;
+
 /** Schema problems of a parsed coupon document, each on the node at fault. */
 export function validateAgainstSchema(document: CouponDocument, value: unknown): Diagnostic[] {
   const validate = couponSeriesValidator();
@@ -215,6 +269,8 @@ export function validateAgainstSchema(document: CouponDocument, value: unknown):
   // The same fault can fail two schemas (a type checked by the field and by an if/then branch): report it once.
   const seen = new Set<string>();
   for (const error of validate.errors ?? []) {
+    // A failing anyOf/oneOf is reported once, by its own error (with its x-code and message), not by each branch's.
+    if (BRANCH.test(error.schemaPath)) continue;
     const diagnostic = errorToDiagnostic(document, error);
     if (!diagnostic) continue;
     const key = JSON.stringify([diagnostic.range, diagnostic.code, diagnostic.message]);

@@ -1,13 +1,14 @@
 /**
  * `validateCouponSeries`: every diagnostic of a coupon file (syntax, schema,
- * cross-field rules) in one call. The language server, the editor commands,
- * the sandbox and the CLI all call this, so they agree to the character.
+ * the rule modules' checks) in one call. The language server, the editor
+ * commands, the engine, the sandbox and the CLI all call this, so they agree to
+ * the character.
  */
-import { Diagnostic, Range, TextDocument } from 'vscode-json-languageservice';
-import { ruleDocumentationHref } from './codes';
-import { createDiagnostic } from './diagnostics';
+import { Diagnostic, TextDocument } from 'vscode-json-languageservice';
 import { CouponDocument, nodeValue, parseCouponText } from './parse';
-import { runRules } from './rules';
+import type { ServerSeries } from './rules/rule';
+import { rulePageHref } from './rules/rulePages';
+import { judgedAsCreate, runFileChecks, runRules } from './rules/run';
 import { validateAgainstSchema } from './schemaValidation';
 
 export interface ValidationOptions {
@@ -20,31 +21,16 @@ export interface ValidationOptions {
    */
   sendAs?: 'create' | 'update';
   /**
-   * The README whose rule table each diagnostic links to (`codeDescription`);
-   * no links without it. The platform says where it is (the language client,
-   * or `core/src/node/packageReadme.ts`).
+   * The server's copy of the series an update goes to (the engine knows it
+   * before sending): the rules that need it (maxCreate above what was issued) run only then.
    */
-  ruleDocumentationUri?: string;
-}
-
-function messageText(message: Diagnostic['message']): string {
-  return typeof message === 'string' ? message : message.value;
-}
-
-/** JSONDocument keeps comment ranges on a field its published type omits. */
-interface JSONDocumentInternals {
-  comments?: Range[];
-}
-
-function syntaxDiagnostics(document: CouponDocument): Diagnostic[] {
-  const diagnostics = document.syntaxErrors.map((error) =>
-    createDiagnostic(document, error.range, 'json-syntax', `${messageText(error.message).replace(/\.$/, '')}: fix the JSON syntax first.`),
-  );
-  // The file is the request body, and the API takes strict JSON.
-  for (const comment of (document.jsonDocument as JSONDocumentInternals).comments ?? []) {
-    diagnostics.push(createDiagnostic(document, comment, 'json-syntax', 'Comments are not allowed: the file is sent to the API as it is, and the API takes strict JSON.'));
-  }
-  return diagnostics;
+  server?: ServerSeries;
+  /**
+   * The URI of the folder of rule pages (docs/rules/) each diagnostic links to
+   * (`codeDescription`); no links without it. The platform says where it is
+   * (the language client, or core/src/node/rulePagesLocation.ts).
+   */
+  rulePagesUri?: string;
 }
 
 /** The document's value: JSON.parse is several times faster than walking the tree, and agrees with it on valid JSON. */
@@ -64,47 +50,25 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
-/** Each diagnostic's link to its row in the README's rule table. */
-function linkRules(diagnostics: Diagnostic[], readmeUri: string | undefined): Diagnostic[] {
-  if (!readmeUri) return diagnostics;
+/** Each diagnostic's link to its rule's page. */
+function linkRulePages(diagnostics: Diagnostic[], rulePagesUri: string | undefined): Diagnostic[] {
+  if (!rulePagesUri) return diagnostics;
   for (const diagnostic of diagnostics) {
-    if (typeof diagnostic.code === 'string') diagnostic.codeDescription = { href: ruleDocumentationHref(readmeUri, diagnostic.code) };
+    if (typeof diagnostic.code === 'string') diagnostic.codeDescription = { href: rulePageHref(rulePagesUri, diagnostic.code) };
   }
   return diagnostics;
 }
 
 export function validateCouponDocument(document: CouponDocument, options: ValidationOptions = {}): Diagnostic[] {
-  const readmeUri = options.ruleDocumentationUri;
-  const diagnostics = syntaxDiagnostics(document);
-  if (!document.root) {
-    if (diagnostics.length === 0) {
-      diagnostics.push(createDiagnostic(document, { offset: 0, length: 0 }, 'json-syntax', 'The file is empty: start with {"CouponSeriesV2": {...}} (type "coupon" for a snippet).'));
-    }
-    return linkRules(diagnostics, readmeUri);
-  }
+  const diagnostics = runFileChecks(document);
+  if (!document.root) return linkRulePages(diagnostics, options.rulePagesUri);
   diagnostics.push(...validateAgainstSchema(document, documentValue(document)));
-  if (document.series) diagnostics.push(...runRules(document, options.now ?? new Date()));
-  const judged = options.sendAs === 'create' ? asCreate(document, diagnostics) : diagnostics;
-  return linkRules(judged.sort(byPosition), readmeUri);
-}
-
-/**
- * A file recorded on an environment is judged as an update (its mandatory
- * fields are errors; `validTillDate` only a warning). Sent as a create on
- * another environment it is a new series: the update's mandatory list does
- * not apply, and a missing `validTillDate` is the create page's error.
- */
-function asCreate(document: CouponDocument, diagnostics: Diagnostic[]): Diagnostic[] {
-  const judged: Diagnostic[] = [];
-  for (const diagnostic of diagnostics) {
-    if (diagnostic.code === 'mandatory-field-missing' || diagnostic.code === 'series-code-required') continue;
-    if (diagnostic.code === 'valid-till-missing') {
-      judged.push(createDiagnostic(document, diagnostic.range, 'valid-till-required', '"validTillDate" is required to create a series (the create page): add it.'));
-      continue;
-    }
-    judged.push(diagnostic);
+  if (document.series) {
+    diagnostics.push(...runRules(document, options.now ?? new Date(), undefined, { ...(options.sendAs ? { sendAs: options.sendAs } : {}), ...(options.server ? { server: options.server } : {}) }));
   }
-  return judged;
+  // A file recorded on an environment is judged as an update; sent as a create elsewhere, it is a new series.
+  const judged = options.sendAs === 'create' ? judgedAsCreate(document, diagnostics) : diagnostics;
+  return linkRulePages(judged.sort(byPosition), options.rulePagesUri);
 }
 
 /** Validate file text (or an already-open document) the way the editor does. */

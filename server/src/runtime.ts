@@ -24,8 +24,8 @@ export interface RuntimeEnvironment {
    * (dist/languageService.js), so starting the server does not wait for it.
    */
   readonly loadLanguageService: () => typeof LanguageServiceModule;
-  /** The README diagnostics link to when the client names none (Node: the server's own package's). */
-  readonly defaultReadmeUri?: () => string | undefined;
+  /** The folder of rule pages diagnostics link to when the client names none (Node: the server's own package's docs/rules/). */
+  readonly defaultRulePagesUri?: () => string | undefined;
 }
 
 /** A file larger than this is not validated unless it is opened (a series is a few KB; the bench's 50,000-id file is 0.9 MB). */

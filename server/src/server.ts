@@ -131,8 +131,8 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
 
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as CouponServerInitializationOptions;
-    const ruleDocumentationUri = options.readmeUri ?? runtime.defaultReadmeUri?.();
-    serviceOptions = { serverSideSnippets: !options.snippetsContributedByClient, ...(ruleDocumentationUri ? { validation: { ruleDocumentationUri } } : {}) };
+    const rulePagesUri = options.rulePagesUri ?? runtime.defaultRulePagesUri?.();
+    serviceOptions = { serverSideSnippets: !options.snippetsContributedByClient, ...(rulePagesUri ? { validation: { rulePagesUri } } : {}) };
     const clientWorkspace = params.capabilities.workspace;
     canPullConfiguration = clientWorkspace?.configuration === true;
     canRegisterConfiguration = clientWorkspace?.didChangeConfiguration?.dynamicRegistration === true;

@@ -1,7 +1,7 @@
 /** `coupon validate`: exit codes, text / JSON / SARIF output, file discovery (globs, node_modules). */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DIAGNOSTIC_CODES } from '../../core/src/codes';
+import { DIAGNOSTIC_CODES } from '../../core/src/rules/index';
 import { validateCouponSeries } from '../../core/src/validate';
 import { fixture, vendorExample } from '../support/testUtil';
 import { coupon, tempFolder } from './support';
@@ -147,7 +147,7 @@ function assertValidSarif(sarif: unknown): { results: Json[]; rules: Json[] } {
   return { results, rules };
 }
 
-test('sarif output: valid SARIF 2.1.0, rules from DIAGNOSTIC_CODES, one result per diagnostic', async () => {
+test('sarif output: valid SARIF 2.1.0, rules from the rule registry, one result per diagnostic', async () => {
   const result = await coupon(['validate', '--format', 'sarif', 'tree'], { cwd: folder.dir });
   assert.equal(result.code, 1);
   const { results, rules } = assertValidSarif(JSON.parse(result.stdout));

@@ -1,11 +1,11 @@
-/** The language server process links each diagnostic to its rule's row in the README beside its bundle (any LSP client, no options). */
+/** The language server process links each diagnostic to its rule's page beside its bundle (any LSP client, no options). */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startLanguageServer } from '../support/lspProcess';
 
-test('diagnostics over LSP carry a codeDescription link to an existing README row', async () => {
+test("diagnostics over LSP carry a codeDescription link to their rule's page", async () => {
   const server = await startLanguageServer();
   try {
     const uri = 'file:///work/links.coupon.json';
@@ -14,10 +14,10 @@ test('diagnostics over LSP carry a codeDescription link to an existing README ro
     assert.ok(diagnostics.length > 0);
     for (const diagnostic of diagnostics) {
       const href = diagnostic.codeDescription?.href ?? '';
-      const [file, anchor] = href.split('#');
-      assert.equal(anchor, `rule-${String(diagnostic.code)}`, href);
-      assert.ok(existsSync(fileURLToPath(file)), href);
-      assert.ok(readFileSync(fileURLToPath(file), 'utf8').includes(`<a id="${anchor}"></a>`), `${href} names a row of the rule table`);
+      assert.ok(href.endsWith(`/docs/rules/${String(diagnostic.code)}.md`), href);
+      const page = fileURLToPath(href);
+      assert.ok(existsSync(page), href);
+      assert.ok(readFileSync(page, 'utf8').includes(`# \`${String(diagnostic.code)}\``), `${href} is the page of ${String(diagnostic.code)}`);
     }
   } finally {
     await server.stop();

@@ -1,7 +1,7 @@
 /** The vendor's reference pages as kept in test/fixtures/vendor-docs/: their JSON examples and their tables. */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { VENDOR_DOCUMENTS } from '../../core/src/codes';
+import { VENDOR_DOCUMENTS } from '../../core/src/rules/rule';
 import { FIXTURES } from './testUtil';
 
 export type VendorPage = keyof typeof VENDOR_DOCUMENTS;

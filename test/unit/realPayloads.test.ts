@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { request } from 'undici';
 import { basicAuthorization } from '../../core/src/api/auth';
-import { DiagnosticCode } from '../../core/src/codes';
+import type { DiagnosticCode } from '../../core/src/rules/index';
 import { Sandbox, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
 import { isBoundFile } from '../../core/src/schema';
 import { validateCouponSeries } from '../../core/src/validate';
@@ -86,6 +86,10 @@ const accepted: Accepted[] = [
   { name: 'a date not on the calendar (2029-02-30)', file: example((s) => (s.validTillDate = '2029-02-30T00:00:00+05:30')), warnings: ['invalid-date'] },
   { name: 'an empty genericCode', file: example((s) => Object.assign(s, { clientHandlingType: 'GENERIC', genericCode: '' })), warnings: ['out-of-range'] },
   { name: 'a bound file without validTillDate (an update may omit it)', file: example((s) => delete s.validTillDate, (f) => (f.deployments = DEPLOYED)), warnings: ['valid-till-missing'] },
+  // The update page: "Applicable only when the anyUser parameter is set to true", "Not applicable for GENERIC": where it applies, not a rejection.
+  { name: 'a redemption limit with anyUser false', file: example((s) => (s.redemptionPerCouponMaxLimit = 5)), warnings: ['redemption-limit-any-user'] },
+  { name: 'a redemption limit on GENERIC', file: example((s) => Object.assign(s, { anyUser: true, clientHandlingType: 'GENERIC', genericCode: 'SAVE10', redemptionPerCouponMaxLimit: 5 })), warnings: ['redemption-limit-generic'] },
+  { name: 'a productInfo entry without productType, with 1,001 ids (not a CATEGORY entry)', file: example((s) => (productInfo(s)[1] = { productIds: Array.from({ length: 1001 }, (_, i) => i + 1) } as never)), warnings: ['missing-property'] },
 ];
 
 interface Refused {
@@ -99,8 +103,6 @@ interface Refused {
 const refused: Refused[] = [
   { name: 'GENERIC without genericCode', file: example((s) => (s.clientHandlingType = 'GENERIC')), code: 'generic-code-required', status: 400 },
   { name: 'SERIES_EXPIRY with expiryStrategyValue 5', file: example((s) => (s.expiryStrategyValue = 5)), code: 'expiry-value-series', status: 400 },
-  { name: 'a redemption limit with anyUser false', file: example((s) => (s.redemptionPerCouponMaxLimit = 5)), code: 'redemption-limit-any-user', status: 400 },
-  { name: 'a redemption limit on GENERIC', file: example((s) => Object.assign(s, { anyUser: true, clientHandlingType: 'GENERIC', genericCode: 'SAVE10', redemptionPerCouponMaxLimit: 5 })), code: 'redemption-limit-generic', status: 400 },
   { name: 'a redemption limit of 0', file: example((s) => Object.assign(s, { anyUser: true, redemptionPerCouponMaxLimit: 0 })), code: 'redemption-limit-value', status: 400 },
   { name: '1,001 CATEGORY ids', file: example((s) => (productInfo(s)[1].productIds = Array.from({ length: 1001 }, (_, i) => i + 1))), code: 'category-ids-limit', status: 400 },
   { name: 'a new series without validTillDate', file: example((s) => delete s.validTillDate), code: 'valid-till-required', status: 400 },
@@ -166,6 +168,18 @@ for (const payload of refused) {
     assert.equal(answer.status, payload.status, JSON.stringify(answer.json));
   });
 }
+
+test('a key written twice: a warning naming the last value, which is the one a JSON server (the sandbox) keeps', async () => {
+  const body = `{"CouponSeriesV2": ${JSON.stringify(createExample.CouponSeriesV2).replace('"discountType":"ABS"', '"discountType":"PERC","discountType":"ABS"')}}`;
+  assert.ok(body.includes('"discountType":"PERC","discountType":"ABS"'));
+  const diagnostics = validateCouponSeries(body, { now: NOW });
+  assert.deepEqual(diagnostics.map((d) => d.code), ['duplicate-key']);
+  assert.match(String(diagnostics[0].message), /the API would get "ABS"/);
+  const response = await request(`${sandbox.url}/v2/coupon/series`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: AUTH } });
+  const answer = (await response.body.json()) as Json;
+  assert.equal(response.statusCode, 200, JSON.stringify(answer));
+  assert.equal(answer.discountType, 'ABS');
+});
 
 test("the payloads are the docs' own: the pasted response is the create page's, the update covers the update page's body table", () => {
   assert.deepEqual(JSON.parse(fixture('payloads/server-response.coupon.json')), { CouponSeriesV2: responseExample });

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TextDocument } from 'vscode-json-languageservice';
-import { closestMatch } from '../../core/src/diagnostics';
+import { closestMatch } from '../../core/src/closestMatch';
 import { updateCouponDocument } from '../../core/src/incrementalParse';
 import { parseCouponDocument } from '../../core/src/parse';
 import { isCouponDocument } from '../../core/src/protocol';
-import { validateCouponSeries } from '../../core/src/validate';
+import { validateCouponDocument, validateCouponSeries } from '../../core/src/validate';
 import { diagnosticCodes, NOW, vendorExample } from '../support/testUtil';
 
 const cases: { name: string; text: () => string; codes: string[] }[] = [
@@ -44,6 +44,7 @@ test('renaming a key into a duplicate is seen, as a full parse sees it', () => {
   TextDocument.update(document, [{ range: { start: document.positionAt(at), end: document.positionAt(at + 'maxRedeem'.length) }, text: 'maxCreate' }], 2);
   const after = updateCouponDocument(before, document);
   assert.ok(after.syntaxErrors.length > 0, 'the duplicate key is reported');
+  assert.deepEqual(diagnosticCodes(validateCouponDocument(after, { now: NOW })), ['duplicate-key']);
 });
 
 test('a malformed URI escape does not throw', () => {

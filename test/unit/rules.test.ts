@@ -1,18 +1,18 @@
 /**
- * The cross-field rules (core/src/rules.ts) and the date parsing they share with
- * hover (core/src/dates.ts), through the same entry point the editor uses
- * (`validateCouponSeries`), so each case also proves no rule repeats a schema
- * diagnostic. Table-driven: one entry per case.
+ * The rules (core/src/rules/: the modules' checks and the schema's) and the
+ * date parsing they share with hover (core/src/dates.ts), through the same entry
+ * point the editor uses (`validateCouponSeries`), so each case also proves no
+ * rule repeats a schema diagnostic. Table-driven: one entry per case.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-json-languageservice';
-import { DIAGNOSTIC_CODES, DiagnosticCode } from '../../core/src/codes';
+import { DIAGNOSTIC_CODES, DiagnosticCode, RULE_MODULES } from '../../core/src/rules/index';
 import { explainInvalidDateTime, formatInstant, parseOffsetDateTime } from '../../core/src/dates';
 import { parseCouponText } from '../../core/src/parse';
-import { RULES, runRules } from '../../core/src/rules';
+import { runFileChecks, runRules } from '../../core/src/rules/run';
 import { seriesSchema } from '../../core/src/schema';
 import { validateCouponSeries } from '../../core/src/validate';
 import { diagnosticCodes, editedVendorExample, fixture, fixtureNames, FIXTURES, lineOf, NOW, rangeText, vendorExample, withCursor } from '../support/testUtil';
@@ -54,7 +54,7 @@ function check(c: Case, diagnostics: Diagnostic[], text: string): void {
   assert.deepEqual(actual, expected, diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'));
   c.expect.forEach((e, i) => {
     const d = diagnostics[i];
-    assert.equal(d.severity, DIAGNOSTIC_CODES[e.code].severity, `${e.code} severity differs from codes.ts`);
+    assert.equal(d.severity, DIAGNOSTIC_CODES[e.code].severity, `${e.code} severity differs from its rule module`);
     assert.ok(typeof d.message === 'string' && d.message.length > 20, `${e.code} has a message that says what to do`);
     if (e.covers !== undefined) assert.equal(rangeText(text, d), e.covers, `${e.code} range`);
     if (e.range) assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], e.range, `${e.code} exact range`);
@@ -118,6 +118,14 @@ const t = {
   limitZero: edited((s) => ((s.anyUser = true), (s.redemptionPerCouponMaxLimit = 0))),
   limitMinus1: edited((s) => ((s.anyUser = true), (s.redemptionPerCouponMaxLimit = -1))),
   limitMinus3: edited((s) => ((s.anyUser = true), (s.redemptionPerCouponMaxLimit = -3))),
+  limitZeroEverywhere: edited((s) => Object.assign(s, { clientHandlingType: 'GENERIC', genericCode: 'SAVE10', redemptionPerCouponMaxLimit: 0 })),
+  limitString: edited((s) => ((s.anyUser = true), (s.redemptionPerCouponMaxLimit = '5'))),
+  seriesExpiryString: edited((s) => (s.expiryStrategyValue = '1')),
+  rangeEmpty: edited((s) => (s.redemptionRange = '')),
+  idsEmptyString: edited((s) => (s.mutualExclusiveSeriesIds = '')),
+  categoryNoType: edited((s) => ((s.productInfo as Record<string, unknown>[])[1] = { productIds: Array.from({ length: 1001 }, (_, i) => i + 1) })),
+  category1001: edited((s) => ((s.productInfo as Record<string, unknown>[])[1] = { productType: 'CATEGORY', productIds: Array.from({ length: 1001 }, (_, i) => i + 1) })),
+  sku1001: edited((s) => ((s.productInfo as Record<string, unknown>[])[0] = { productType: 'SKU', productIds: Array.from({ length: 1001 }, (_, i) => i + 1) })),
   smsSingle: edited((s) => (s.smsTemplate = 'Hi {first_name}, use {{voucher}}')),
   smsUnclosed: edited((s) => (s.smsTemplate = 'Hi {{first_name, use {{voucher}}')),
   smsUnopened: edited((s) => (s.smsTemplate = 'Hi first_name}} use {{voucher}}')),
@@ -144,7 +152,7 @@ const cases: Case[] = [
   { name: 'read-only-property: numIssued, on the key', text: t.readOnly, expect: [{ code: 'read-only-property', line: lineOf(t.readOnly, '"numIssued"'), severity: WARNING, covers: '"numIssued"' }] },
   { name: 'read-only-property: id, seriesCode, orgId are not read-only', text: t.serverAssigned, expect: [] },
 
-  { name: 'expiry-value-series: 5 with SERIES_EXPIRY', text: t.seriesExpiry5, expect: [{ code: 'expiry-value-series', line: vendorLine('"expiryStrategyValue"'), severity: ERROR, covers: '5', suggestion: '1' }] },
+  { name: 'expiry-value-series: 5 with SERIES_EXPIRY (the schema\'s if/then)', text: t.seriesExpiry5, expect: [{ code: 'expiry-value-series', line: vendorLine('"expiryStrategyValue"'), severity: ERROR, covers: '5' }] },
   { name: 'expiry-value-series: absent value is fine', text: t.seriesMissing, expect: [] },
   { name: 'expiry-value-series: DAYS 30 is fine', text: t.days30, expect: [] },
 
@@ -219,13 +227,22 @@ const cases: Case[] = [
   { name: 'mutual-exclusive-ids-invalid: "[]" is fine', text: t.idsEmpty, expect: [] },
   { name: 'mutual-exclusive-ids-invalid: a JSON array instead of a string is wrong-type only', text: t.idsArray, expect: [{ code: 'wrong-type', line: vendorLine('"mutualExclusiveSeriesIds"'), severity: ERROR }] },
 
-  { name: 'redemption-limit-any-user: anyUser false', text: t.limitNotAnyUser, expect: [{ code: 'redemption-limit-any-user', line: lineOf(t.limitNotAnyUser, '"redemptionPerCouponMaxLimit"'), severity: ERROR, covers: '5' }] },
+  { name: 'redemption-limit-any-user: anyUser false (a warning: "applicable only when", not a rejection)', text: t.limitNotAnyUser, expect: [{ code: 'redemption-limit-any-user', line: lineOf(t.limitNotAnyUser, '"redemptionPerCouponMaxLimit"'), severity: WARNING, covers: '5' }] },
   { name: 'redemption-limit-any-user: anyUser true is fine', text: t.limitAnyUser, expect: [] },
   { name: 'redemption-limit-any-user: null limit is fine', text: t.limitNull, expect: [] },
-  { name: 'redemption-limit-generic: GENERIC', text: t.limitGeneric, expect: [{ code: 'redemption-limit-generic', line: lineOf(t.limitGeneric, '"redemptionPerCouponMaxLimit"'), severity: ERROR }] },
+  { name: 'redemption-limit-generic: GENERIC (a warning: "not applicable", not a rejection)', text: t.limitGeneric, expect: [{ code: 'redemption-limit-generic', line: lineOf(t.limitGeneric, '"redemptionPerCouponMaxLimit"'), severity: WARNING }] },
+  {
+    name: 'redemption-limit-*: 0 with anyUser false on GENERIC: the documented error, and both warnings',
+    text: t.limitZeroEverywhere,
+    expect: [
+      { code: 'redemption-limit-value', line: lineOf(t.limitZeroEverywhere, '"redemptionPerCouponMaxLimit"'), severity: ERROR, covers: '0' },
+      { code: 'redemption-limit-any-user', line: lineOf(t.limitZeroEverywhere, '"redemptionPerCouponMaxLimit"'), severity: WARNING, covers: '0' },
+      { code: 'redemption-limit-generic', line: lineOf(t.limitZeroEverywhere, '"redemptionPerCouponMaxLimit"'), severity: WARNING, covers: '0' },
+    ],
+  },
   { name: 'redemption-limit-generic: DISC_CODE_PIN is fine', text: t.limitPin, expect: [] },
   {
-    // The schema also forbids 0 (`not: {const: 0}`), reported by schemaValidation as wrong-type.
+    // The schema's anyOf (at least 1, or -1), reported once with its own message, not once per branch.
     name: 'redemption-limit-value: 0',
     text: t.limitZero,
     expect: [
@@ -240,6 +257,20 @@ const cases: Case[] = [
     ],
   },
   { name: 'redemption-limit-value: -1 is fine', text: t.limitMinus1, expect: [] },
+  { name: 'redemption-limit-value: "5" is wrong-type only, not the anyOf too', text: t.limitString, expect: [{ code: 'wrong-type', line: lineOf(t.limitString, '"redemptionPerCouponMaxLimit"'), severity: ERROR }] },
+
+  { name: 'expiry-value-series: "1" (a string) is wrong-type only, not the if/then too', text: t.seriesExpiryString, expect: [{ code: 'wrong-type', line: vendorLine('"expiryStrategyValue"'), severity: ERROR, covers: '"1"' }] },
+
+  {
+    name: 'category-ids-limit: an entry without productType is not a CATEGORY entry (only its missing field is said)',
+    text: t.categoryNoType,
+    expect: [{ code: 'missing-property', line: lineOf(t.categoryNoType, '"productIds"', 2) - 1, severity: WARNING }],
+  },
+  { name: 'category-ids-limit: 1,001 CATEGORY ids, on the list', text: t.category1001, expect: [{ code: 'category-ids-limit', line: lineOf(t.category1001, '"productIds"', 2), severity: ERROR }] },
+  { name: 'category-ids-limit: 1,001 SKU ids are fine', text: t.sku1001, expect: [] },
+
+  { name: 'redemption-range-invalid: an empty string (no JSON in it)', text: t.rangeEmpty, expect: [{ code: 'redemption-range-invalid', line: vendorLine('"redemptionRange"'), severity: ERROR, covers: '""' }] },
+  { name: 'mutual-exclusive-ids-invalid: an empty string (no JSON in it; "[]" is the documented none)', text: t.idsEmptyString, expect: [{ code: 'mutual-exclusive-ids-invalid', line: vendorLine('"mutualExclusiveSeriesIds"'), severity: ERROR, covers: '""' }] },
 
   {
     name: 'sms-placeholder-unbalanced: single braces, exact range',
@@ -299,7 +330,7 @@ for (const c of cursorCases) {
   test(c.name, () => {
     const { text, offset } = withCursor(c.text, c.text.includes('$0') ? '$0' : '|');
     const document = parseCouponText(text);
-    const found = runRules(document, NOW, RULES, { rethrow: true }).filter((d) => d.code === c.code);
+    const found = runRules(document, NOW, RULE_MODULES, { rethrow: true }).filter((d) => d.code === c.code);
     assert.equal(found.length, 1, diagnosticCodes(found).join(', '));
     const start = document.textDocument.offsetAt(found[0].range.start);
     const end = document.textDocument.offsetAt(found[0].range.end);
@@ -320,11 +351,16 @@ test('withCursor: removes the marker, refuses none or two', () => {
 /** Codes a fixture may show besides its own, because the schema reports the same mistake too. */
 const ALSO_ALLOWED: Partial<Record<DiagnosticCode, DiagnosticCode[]>> = {};
 
+/** The server's copy of the series the fixtures of server-checked rules are updates of. */
+const FIXTURE_SERVER_SERIES = { id: 86066, seriesCode: '453163F75E8C4A2EAA2E', orgId: 100458, numIssued: 1200 };
+
 for (const code of Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[]) {
   test(`fixture invalid/${code}.coupon.json yields ${code} (and nothing else)`, () => {
     const file = path.join(FIXTURES, 'invalid', `${code}.coupon.json`);
     assert.ok(fs.existsSync(file), `missing fixture ${file}`);
-    const codes = diagnosticCodes(validateCouponSeries(fixture(`invalid/${code}`), { now: NOW }));
+    // A rule checked before an update needs the server's series: the fixture is judged as that update.
+    const options = DIAGNOSTIC_CODES[code].checkedBy.includes('server') ? { now: NOW, sendAs: 'update' as const, server: FIXTURE_SERVER_SERIES } : { now: NOW };
+    const codes = diagnosticCodes(validateCouponSeries(fixture(`invalid/${code}`), options));
     assert.ok(codes.includes(code), `expected ${code}, got ${codes.join(', ') || 'nothing'}`);
     const others = codes.filter((other) => other !== code && !(ALSO_ALLOWED[code] ?? []).includes(other as DiagnosticCode));
     assert.deepEqual(others, [], `only ${code} expected`);
@@ -340,6 +376,65 @@ test('every valid fixture has zero diagnostics', () => {
   for (const name of fixtureNames('valid')) {
     assert.deepEqual(diagnosticCodes(validateCouponSeries(fixture(`valid/${name}`), { now: NOW })), [], name);
   }
+});
+
+// ---------------------------------------------------------------------------
+// Rules that need more than the file: the server's series, the parser's findings
+// ---------------------------------------------------------------------------
+
+const DEPLOYED = { '100458@eu.api.capillarytech.com': { id: 86066, seriesCode: '453163F75E8C4A2EAA2E', orgId: 100458 } };
+
+/** The vendor example, bound to a series, with maxCreate set. */
+function boundWithMaxCreate(maxCreate: unknown): string {
+  const file = JSON.parse(editedVendorExample((s) => (s.maxCreate = maxCreate))) as Record<string, unknown>;
+  return `${JSON.stringify({ ...file, deployments: DEPLOYED }, null, 2)}\n`;
+}
+
+const maxCreateCases: { name: string; maxCreate: unknown; numIssued?: unknown; sendAs?: 'create' | 'update'; expect: boolean }[] = [
+  { name: '500 of 1,200 issued, on update: an error', maxCreate: 500, numIssued: 1200, sendAs: 'update', expect: true },
+  { name: 'exactly the number issued: an error (it must be greater)', maxCreate: 1200, numIssued: 1200, sendAs: 'update', expect: true },
+  { name: 'one more than issued is fine', maxCreate: 1201, numIssued: 1200, sendAs: 'update', expect: false },
+  { name: '-1 (no limit) is fine', maxCreate: -1, numIssued: 1200, sendAs: 'update', expect: false },
+  { name: 'not judged on a create', maxCreate: 500, numIssued: 1200, sendAs: 'create', expect: false },
+  { name: 'not judged without the server (while typing)', maxCreate: 500, expect: false },
+  { name: 'not judged when the server gives no count', maxCreate: 500, numIssued: '1200', sendAs: 'update', expect: false },
+  { name: 'a maxCreate of another type is wrong-type, not this', maxCreate: '500', numIssued: 1200, sendAs: 'update', expect: false },
+];
+
+for (const c of maxCreateCases) {
+  test(`max-create-below-issued: ${c.name}`, () => {
+    const text = boundWithMaxCreate(c.maxCreate);
+    const options = { now: NOW, ...(c.sendAs ? { sendAs: c.sendAs } : {}), ...(c.numIssued !== undefined ? { server: { id: 86066, numIssued: c.numIssued } } : {}) };
+    const found = validateCouponSeries(text, options).filter((d) => d.code === 'max-create-below-issued');
+    assert.equal(found.length, c.expect ? 1 : 0, found.map((d) => d.message).join('\n'));
+    if (c.expect) {
+      assert.equal(found[0].severity, ERROR);
+      assert.equal(rangeText(text, found[0]), String(c.maxCreate));
+      assert.match(String(found[0].message), new RegExp(`maxCreate \\(${String(c.maxCreate)}\\) must be greater than the 1200 coupons`));
+    }
+  });
+}
+
+test('duplicate-key: a warning on each earlier occurrence, naming the value the API would get and where; no json-syntax', () => {
+  const text = vendorExample().replace('"discountType": "ABS"', '"discountType": "PERC",\n    "discountType": "ABS",\n    "discountType": "ABS"');
+  const diagnostics = validateCouponSeries(text, { now: NOW });
+  assert.deepEqual(diagnosticCodes(diagnostics), ['duplicate-key', 'duplicate-key']);
+  const last = lineOf(text, '"discountType"', 3);
+  for (const [index, diagnostic] of diagnostics.entries()) {
+    assert.equal(diagnostic.severity, WARNING);
+    assert.equal(diagnostic.range.start.line, lineOf(text, '"discountType"', index + 1));
+    assert.equal(rangeText(text, diagnostic), '"discountType"');
+    assert.equal(diagnostic.message, `"discountType" appears again on line ${last + 1}: JSON keeps the last value, so the API would get "ABS", not this one. Remove one of the two.`);
+  }
+});
+
+test('duplicate-key: in nested objects too, and alongside real syntax errors (which stay errors)', () => {
+  const nested = vendorExample().replace('"productType": "SKU",', '"productType": "SKU", "productType": "BRAND",');
+  assert.deepEqual(diagnosticCodes(validateCouponSeries(nested, { now: NOW })), ['duplicate-key']);
+  const broken = vendorExample().replace('"discountType": "ABS"', '"discountType": "PERC", "discountType": "ABS",,');
+  const codes = diagnosticCodes(validateCouponSeries(broken, { now: NOW }));
+  assert.ok(codes.includes('duplicate-key') && codes.includes('json-syntax'), codes.join(', '));
+  assert.ok(validateCouponSeries(broken, { now: NOW }).every((d) => (d.code === 'json-syntax') === (d.severity === ERROR)));
 });
 
 // ---------------------------------------------------------------------------
@@ -377,12 +472,15 @@ const oddInputs: { name: string; text: string }[] = [
   { name: 'dates of odd shapes', text: JSON.stringify({ CouponSeriesV2: { validTillDate: '0000-00-00T00:00:00+99:99', redemptionValidFrom: '9999-12-31T23:59:59-23:59' } }) },
   { name: 'truncated file', text: vendorExample().slice(0, 900) },
   { name: 'repeated keys', text: '{"CouponSeriesV2": {"expiryStrategyType": "DAYS", "expiryStrategyType": null, "smsTemplate": 1, "smsTemplate": "{x}"}}' },
+  { name: 'repeated keys without values, and the comment key', text: '{"CouponSeriesV2": {"a": , "a": , "//": 1, "//": 2, "b"}, "CouponSeriesV2": 5' },
 ];
 
 for (const c of oddInputs) {
   test(`odd input does not throw: ${c.name}`, () => {
     const document = parseCouponText(c.text);
-    assert.doesNotThrow(() => runRules(document, NOW, RULES, { rethrow: true }));
+    assert.doesNotThrow(() => runFileChecks(document, RULE_MODULES, { rethrow: true }));
+    assert.doesNotThrow(() => runRules(document, NOW, RULE_MODULES, { rethrow: true }));
+    assert.doesNotThrow(() => runRules(document, NOW, RULE_MODULES, { rethrow: true, sendAs: 'update', server: { numIssued: 5 } }));
     assert.doesNotThrow(() => validateCouponSeries(c.text, { now: NOW }));
   });
 }
@@ -390,14 +488,14 @@ for (const c of oddInputs) {
 test('duplicate-product-id: 50,000 ids in one pass', () => {
   const ids = Array.from({ length: 50_000 }, (_, i) => i % 49_990);
   const text = editedVendorExample((s) => ((s.productInfo as { productIds: number[] }[])[0].productIds = ids));
-  const found = runRules(parseCouponText(text), NOW, RULES, { rethrow: true }).filter((d) => d.code === 'duplicate-product-id');
+  const found = runRules(parseCouponText(text), NOW, RULE_MODULES, { rethrow: true }).filter((d) => d.code === 'duplicate-product-id');
   assert.equal(found.length, 10);
 });
 
 test('duplicate-product-id: large and negative integers, strings, and never 30 against "30"', () => {
   const ids = [2 ** 40, 2 ** 40 + 1, -5, 30, '30', 2 ** 40, -5, '30', 2 ** 32 + 30, 1.5, 1.5];
   const text = editedVendorExample((s) => ((s.productInfo as { productIds: unknown[] }[])[0].productIds = ids));
-  const found = runRules(parseCouponText(text), NOW, RULES, { rethrow: true }).filter((d) => d.code === 'duplicate-product-id');
+  const found = runRules(parseCouponText(text), NOW, RULE_MODULES, { rethrow: true }).filter((d) => d.code === 'duplicate-product-id');
   assert.deepEqual(
     found.map((d) => rangeText(text, d)),
     [String(2 ** 40), '-5', '"30"', '1.5'],

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import Ajv from 'ajv';
 import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
-import { DIAGNOSTIC_CODES } from '../../core/src/codes';
+import { DIAGNOSTIC_CODES } from '../../core/src/rules/index';
 import { couponSeriesSchema, SERIES_KEY, seriesSchema } from '../../core/src/schema';
 import { validateCouponSeries } from '../../core/src/validate';
 import { fixture, fixtureNames, lineOf, NOW, REPO_ROOT, vendorExample } from '../support/testUtil';

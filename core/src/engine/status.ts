@@ -287,12 +287,15 @@ export function fieldsAnUpdateMayReset(series: JsonObject): string[] {
   return FIELDS_NOT_RETURNED.filter((name) => series[name] === undefined && (name !== 'genericCode' || series.clientHandlingType === 'GENERIC'));
 }
 
-/** `status` judged for sending: `invalid` (keeping what is known of the series) when the file has errors for its action. */
+/**
+ * `status` judged for sending: `invalid` (keeping what is known of the series) when the file has errors for its action.
+ * An update is judged against the server's copy of the series too (maxCreate above what it has issued).
+ */
 export function withValidation(status: FileStatus, file: AnalyzedFile, options: ValidationOptions = {}): FileStatus {
   // Not a coupon series at all: its diagnostics (`json-syntax` with its line) say why, as `coupon validate` would.
   if (!file.series) return status.diagnostics ? status : { ...status, diagnostics: blockingErrors(file.text, 'create', options) };
   if (status.action === 'none') return status;
-  const errors = blockingErrors(file.text, status.action, options);
+  const errors = blockingErrors(file.text, status.action, status.action === 'update' && status.server ? { ...options, server: status.server } : options);
   if (errors.length === 0) return status;
   const first = errors[0];
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';

@@ -110,13 +110,12 @@ function bodyFailures(series: JsonObject): CheckFailure[] {
       }
     });
   }
-  // redemptionPerCouponMaxLimit: "Applicable only when the anyUser parameter is set to true", "The value must be greater than 0",
-  // "set value as null or -1" for no limit, "Not applicable for GENERIC coupon codes".
+  // redemptionPerCouponMaxLimit: "The value must be greater than 0", "set value as null or -1" for no limit. (The page's
+  // "Applicable only when the anyUser parameter is set to true" and "Not applicable for GENERIC" say where the limit
+  // applies, not that the server refuses it: not checked.)
   const limit = series.redemptionPerCouponMaxLimit;
-  if (typeof limit === 'number' && limit !== -1) {
-    if (limit <= 0) failures.push({ status: 400, message: `${SERIES_KEY}.redemptionPerCouponMaxLimit must be greater than 0, or -1 or null for no limit.` });
-    if (series.anyUser !== true) failures.push({ status: 400, message: `${SERIES_KEY}.redemptionPerCouponMaxLimit applies only when anyUser is true.` });
-    if (series.clientHandlingType === 'GENERIC') failures.push({ status: 400, message: `${SERIES_KEY}.redemptionPerCouponMaxLimit does not apply to GENERIC series.` });
+  if (typeof limit === 'number' && limit !== -1 && limit <= 0) {
+    failures.push({ status: 400, message: `${SERIES_KEY}.redemptionPerCouponMaxLimit must be greater than 0, or -1 or null for no limit.` });
   }
   // couponPrefix / couponSuffix: "at most 10 characters of letters, digits, -, _".
   for (const name of ['couponPrefix', 'couponSuffix']) {

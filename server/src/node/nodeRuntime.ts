@@ -1,7 +1,7 @@
 /** The platform the Node entry injects into the server: Node's timers and file system. */
 import { promises as fs } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defaultReadmeUri } from '../../../core/src/node/packageReadme';
+import { defaultRulePagesUri } from '../../../core/src/node/rulePagesLocation';
 import { FileTooLargeError, RuntimeEnvironment } from '../runtime';
 import { loadLanguageService } from './languageServiceModule';
 
@@ -30,6 +30,6 @@ export const nodeRuntime: RuntimeEnvironment = {
   },
   // Files on disk are read here; any other scheme is read by the client.
   readFile: (uri, maxBytes) => (uri.startsWith('file:') ? readLocalFile(uri, maxBytes) : null),
-  defaultReadmeUri,
+  defaultRulePagesUri,
   loadLanguageService,
 };
