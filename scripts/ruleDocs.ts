@@ -70,7 +70,7 @@ export function rulePageMarkdown(code: DiagnosticCode): string {
   const info = DIAGNOSTIC_CODES[code];
   const sections: string[] = [
     `<!-- Generated from core/src/rules/${info.owner.name}.ts by \`npm run generate\`: edit the rule module, not this page. -->`,
-    `# \`${code}\``,
+    `# \`${code}\`: ${info.title}`,
     info.summary,
     [
       '| | |',
@@ -108,7 +108,7 @@ export function ruleIndexMarkdown(): string {
   return CODES.map((info) => {
     const severity = info.severity === ERROR ? 'error' : 'warning';
     const source = info.source === 'inferred' ? ', **inferred**' : info.source === 'this tool' ? ', this tool\'s record' : '';
-    return `- [\`${info.code}\`](${RULE_PAGES_PATH}/${info.code}.md) (${severity}${source}): ${info.summary.replace(/\s+/g, ' ')}`;
+    return `- [\`${info.code}\`](${RULE_PAGES_PATH}/${info.code}.md): ${info.title} (${severity}${source})`;
   }).join('\n');
 }
 

@@ -54,7 +54,7 @@ test("the README's rule index: one line per code, in registry order, each linkin
   assert.equal(lines.length, CODES.length);
   lines.forEach((line, index) => {
     const code = CODES[index].code;
-    assert.ok(line.startsWith(`- [\`${code}\`](${RULE_PAGES_PATH}/${code}.md) `), line);
+    assert.ok(line.startsWith(`- [\`${code}\`](${RULE_PAGES_PATH}/${code}.md): ${CODES[index].title} (`), line);
     assert.ok(existsSync(path.join(REPO_ROOT, RULE_PAGES_PATH, `${code}.md`)), code);
   });
   assert.ok(!readme.includes('#rule-'), 'no link to the old rule table is left');
@@ -86,4 +86,22 @@ test('SARIF rules carry the same page as helpUri', () => {
   const rules = sarif.runs[0].tool.driver.rules;
   assert.deepEqual(rules.map((rule) => rule.id), CODES.map((info) => info.code));
   for (const rule of rules) assert.equal(rule.helpUri, rulePageHref(`${pathToFileURL(PAGES_DIR).href}/`, rule.id));
+});
+
+test('the README is a Details page: at most 16,000 bytes, user-first, every relative link to a file that exists', () => {
+  assert.ok(Buffer.byteLength(readme) <= 16_000, `README.md is ${Buffer.byteLength(readme)} bytes`);
+  const headings = [...readme.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+  assert.equal(headings[0], 'Getting started', 'what it does, then how to start');
+  assert.equal(headings.at(-1), 'From a clone', 'contributor material last');
+  for (const [, target] of readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
+    assert.ok(existsSync(path.join(REPO_ROOT, decodeURI(target))), `README links to ${target}, which exists`);
+  }
+});
+
+test('every rule has a one-line title for the index (a few words, no full stop)', () => {
+  for (const info of CODES) {
+    assert.ok(info.title.length > 0 && info.title.length <= 60, `${info.code}: "${info.title}"`);
+    assert.ok(!info.title.endsWith('.'), info.code);
+  }
 });

@@ -7,6 +7,7 @@ export const billAmountRange = defineRules({
   codes: [
     {
       code: 'bill-amount-range',
+      title: 'minimum bill above the maximum',
       severity: WARNING,
       source: 'inferred',
       summary: '`minBillAmount` is greater than `maxBillAmount`.',

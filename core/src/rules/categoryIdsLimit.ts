@@ -17,6 +17,7 @@ export const categoryIdsLimit = defineRules({
   codes: [
     {
       code: 'category-ids-limit',
+      title: 'more than 1,000 CATEGORY ids',
       severity: ERROR,
       source: 'vendor docs',
       summary: 'A CATEGORY `productInfo` entry has more than 1,000 ids.',

@@ -9,6 +9,7 @@ export const dateFormatVariant = defineRules({
   codes: [
     {
       code: 'date-format-variant',
+      title: 'a date not in the documented form',
       severity: WARNING,
       source: 'inferred',
       summary: 'A date with fractional seconds or an offset without a colon (`+0530`): a date, but not in the documented form.',

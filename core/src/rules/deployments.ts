@@ -24,6 +24,7 @@ export const deployments = defineRules({
   codes: [
     {
       code: 'deployment-invalid',
+      title: 'a malformed `deployments` record',
       severity: WARNING,
       source: 'this tool',
       summary: 'The `deployments` record (where the series was created, per environment) is malformed: a key that is not `<orgId>@<host>`, an `orgId` other than the key\'s, a missing or malformed field.',

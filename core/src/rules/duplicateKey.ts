@@ -29,6 +29,7 @@ export const duplicateKey = defineRules({
   codes: [
     {
       code: 'duplicate-key',
+      title: 'a key written twice',
       severity: WARNING,
       source: 'inferred',
       summary: 'A key written twice in one object: only the last value counts, and the message says which value the API would get.',

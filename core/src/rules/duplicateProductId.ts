@@ -11,6 +11,7 @@ export const duplicateProductId = defineRules({
   codes: [
     {
       code: 'duplicate-product-id',
+      title: 'a product id listed twice',
       severity: WARNING,
       source: 'inferred',
       summary: 'The same product id appears twice in one `productInfo` entry.',

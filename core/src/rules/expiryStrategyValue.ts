@@ -18,6 +18,7 @@ export const expiryStrategyValue = defineRules({
   codes: [
     {
       code: 'expiry-value-series',
+      title: 'SERIES_EXPIRY needs `expiryStrategyValue` 1',
       severity: ERROR,
       source: 'vendor docs',
       summary: '`expiryStrategyValue` must be 1 for SERIES_EXPIRY.',
@@ -37,6 +38,7 @@ export const expiryStrategyValue = defineRules({
     },
     {
       code: 'expiry-value-min',
+      title: '`expiryStrategyValue` missing or below 1',
       severity: WARNING,
       source: 'inferred',
       summary: '`expiryStrategyValue` missing, or below 1, for DAYS and MONTHS_END.',

@@ -11,6 +11,7 @@ export const genericCode = defineRules({
   codes: [
     {
       code: 'generic-code-required',
+      title: 'GENERIC needs `genericCode`',
       severity: ERROR,
       source: 'vendor docs',
       summary: '`clientHandlingType` GENERIC needs `genericCode`.',
@@ -33,6 +34,7 @@ export const genericCode = defineRules({
     },
     {
       code: 'generic-code-unused',
+      title: '`genericCode` on a series that is not GENERIC',
       severity: WARNING,
       source: 'inferred',
       summary: '`genericCode` with a `clientHandlingType` other than GENERIC.',

@@ -8,6 +8,7 @@ export const invalidDate = defineRules({
   codes: [
     {
       code: 'invalid-date',
+      title: 'a date not on the calendar',
       severity: WARNING,
       source: 'inferred',
       summary: 'A date has the right shape but is not on the calendar (e.g. 2029-02-30).',

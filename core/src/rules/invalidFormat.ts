@@ -10,6 +10,7 @@ export const invalidFormat = defineRules({
   codes: [
     {
       code: 'invalid-format',
+      title: 'a date or coupon prefix in the wrong format',
       severity: ERROR,
       source: 'vendor docs',
       summary: 'A date is not a date and time with a time zone (`YYYY-MM-DDTHH:MM:SS±hh:mm`, or `…Z`), or a coupon prefix/suffix is not up to 10 letters, digits, `-` or `_`.',

@@ -12,6 +12,7 @@ export const jsonSyntax = defineRules({
   codes: [
     {
       code: 'json-syntax',
+      title: 'not strict JSON',
       severity: ERROR,
       source: 'json',
       summary: 'The file is not strict JSON (a comment, a trailing comma, a missing quote, comma or bracket): it is the request body.',

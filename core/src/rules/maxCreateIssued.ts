@@ -12,6 +12,7 @@ export const maxCreateIssued = defineRules({
   codes: [
     {
       code: 'max-create-below-issued',
+      title: '`maxCreate` not above what was issued (update)',
       severity: ERROR,
       source: 'vendor docs',
       summary: 'On update, `maxCreate` is not greater than the number of coupons the series has already issued (the server\'s `numIssued`).',

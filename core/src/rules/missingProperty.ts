@@ -13,6 +13,7 @@ export const missingProperty = defineRules({
   codes: [
     {
       code: 'missing-property',
+      title: 'a field a series most likely needs',
       severity: WARNING,
       source: 'inferred',
       summary: 'A series not created yet lacks a field of the update page\'s mandatory list, or a `productInfo` / `redemptionOrgEntityDetails` entry lacks one of its two fields.',

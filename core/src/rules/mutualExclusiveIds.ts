@@ -11,6 +11,7 @@ export const mutualExclusiveIds = defineRules({
   codes: [
     {
       code: 'mutual-exclusive-ids-invalid',
+      title: '`mutualExclusiveSeriesIds` not a JSON list of ids',
       severity: ERROR,
       source: 'vendor docs',
       summary: '`mutualExclusiveSeriesIds` must be a string holding a JSON array of series ids, e.g. `"[10, 11]"`.',

@@ -6,6 +6,7 @@ export const notASeries = defineRules({
   codes: [
     {
       code: 'not-a-series',
+      title: 'no `CouponSeriesV2` object',
       severity: ERROR,
       source: 'vendor docs',
       summary: 'The file is not an object holding `CouponSeriesV2`: the root is another JSON value, or the key is missing.',

@@ -8,6 +8,7 @@ export const outOfRange = defineRules({
   codes: [
     {
       code: 'out-of-range',
+      title: 'a number below what the field can mean',
       severity: WARNING,
       source: 'inferred',
       summary: 'A number below what the field can mean (a negative count, days or discount; below -1 where -1 means "no limit"), or an empty `genericCode`.',

@@ -7,6 +7,7 @@ export const percentOver100 = defineRules({
   codes: [
     {
       code: 'percent-over-100',
+      title: 'a percentage above 100',
       severity: WARNING,
       source: 'inferred',
       summary: 'A PERC `discountValue` above 100.',

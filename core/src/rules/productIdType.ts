@@ -14,6 +14,7 @@ export const productIdType = defineRules({
   codes: [
     {
       code: 'product-id-type',
+      title: 'a product id that is not an integer',
       severity: WARNING,
       source: 'inferred',
       summary: 'A `productIds` entry is not an integer.',

@@ -10,6 +10,7 @@ export const readOnlyProperty = defineRules({
   codes: [
     {
       code: 'read-only-property',
+      title: 'a field only the server sets',
       severity: WARNING,
       source: 'inferred',
       summary: 'A server-owned response field (counters, timestamps) that a request should not carry.',

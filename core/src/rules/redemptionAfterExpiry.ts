@@ -8,6 +8,7 @@ export const redemptionAfterExpiry = defineRules({
   codes: [
     {
       code: 'redemption-after-expiry',
+      title: 'redeemable only after it expires',
       severity: WARNING,
       source: 'inferred',
       summary: '`redemptionValidFrom` is after `validTillDate`: no coupon could ever be redeemed.',

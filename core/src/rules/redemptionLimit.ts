@@ -23,6 +23,7 @@ export const redemptionLimit = defineRules({
   codes: [
     {
       code: 'redemption-limit-any-user',
+      title: 'a per-coupon limit without `anyUser`',
       severity: WARNING,
       source: 'inferred',
       summary: '`redemptionPerCouponMaxLimit` (other than no limit) with `anyUser` not true: the update page says the limit applies only then.',
@@ -41,6 +42,7 @@ export const redemptionLimit = defineRules({
     },
     {
       code: 'redemption-limit-generic',
+      title: 'a per-coupon limit on GENERIC',
       severity: WARNING,
       source: 'inferred',
       summary: '`redemptionPerCouponMaxLimit` (other than no limit) on a GENERIC series: the update page says it does not apply there.',
@@ -58,6 +60,7 @@ export const redemptionLimit = defineRules({
     },
     {
       code: 'redemption-limit-value',
+      title: 'a per-coupon limit of 0 or below',
       severity: ERROR,
       source: 'vendor docs',
       summary: '`redemptionPerCouponMaxLimit` must be greater than 0, or -1 or null for no limit.',

@@ -32,6 +32,7 @@ export const redemptionRange = defineRules({
   codes: [
     {
       code: 'redemption-range-invalid',
+      title: '`redemptionRange` not a JSON object in a string',
       severity: ERROR,
       source: 'vendor docs',
       summary: '`redemptionRange` must be a string holding a JSON object, e.g. `"{\\"dom\\": [-1], \\"dow\\": [1, 2], \\"hours\\": [-1]}"`.',
@@ -51,6 +52,7 @@ export const redemptionRange = defineRules({
     },
     {
       code: 'redemption-range-values',
+      title: '`redemptionRange` keys or values out of range',
       severity: WARNING,
       source: 'inferred',
       summary: '`redemptionRange` lacks `dom`, `dow` or `hours`, has another key, or values outside dom 1-31, dow 1-7, hours 0-23 (or `[-1]` for all).',

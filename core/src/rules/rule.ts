@@ -87,9 +87,11 @@ export interface QuickFix {
 export interface RuleCode<C extends string = string> {
   /** Stable: users search for it, suppress it, and it names the rule's page. */
   readonly code: C;
+  /** What the rule catches, in a few words (the README's rule index, the page's heading). */
+  readonly title: string;
   readonly severity: RuleSeverity;
   readonly source: RuleSource;
-  /** What the rule catches, one sentence (Markdown): the index line, SARIF's short description. */
+  /** What the rule catches, one sentence (Markdown): SARIF's short description, the page's first line. */
   readonly summary: string;
   /** The docs' sentences the rule rests on (every documented rule has them; an inferred one may quote what it reads). */
   readonly quotes?: readonly DocQuote[];

@@ -24,6 +24,7 @@ export const smsTemplate = defineRules({
   codes: [
     {
       code: 'sms-placeholder-unbalanced',
+      title: 'an unbalanced SMS placeholder',
       severity: WARNING,
       source: 'inferred',
       summary: 'An SMS template placeholder is not a balanced `{{tag}}`.',
@@ -39,6 +40,7 @@ export const smsTemplate = defineRules({
     },
     {
       code: 'sms-unknown-tag',
+      title: 'an SMS tag the docs never show',
       severity: WARNING,
       source: 'inferred',
       summary: "An SMS template tag that the vendor's docs never show.",

@@ -7,6 +7,7 @@ export const unknownEnumValue = defineRules({
   codes: [
     {
       code: 'unknown-enum-value',
+      title: 'not one of the documented values',
       severity: ERROR,
       source: 'vendor docs',
       summary: 'A value is not one of the field\'s documented "Supported values".',

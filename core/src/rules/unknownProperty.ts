@@ -7,6 +7,7 @@ export const unknownProperty = defineRules({
   codes: [
     {
       code: 'unknown-property',
+      title: 'a property the docs do not list',
       severity: WARNING,
       source: 'inferred',
       summary: 'A property the docs\' field tables do not list; suggests the closest known name.',

@@ -17,6 +17,7 @@ export const updateRequiredFields = defineRules({
   codes: [
     {
       code: 'mandatory-field-missing',
+      title: 'a field an update must carry',
       severity: ERROR,
       source: 'vendor docs',
       summary: 'A series already created (the file has a deployment, or an `id`) lacks a field of the update page\'s mandatory list; the API answers 403 "mandatory field missing".',
@@ -35,6 +36,7 @@ export const updateRequiredFields = defineRules({
     },
     {
       code: 'series-code-required',
+      title: 'an old file without `seriesCode`',
       severity: ERROR,
       source: 'vendor docs',
       summary: 'A file from before deployments (with `id` in `CouponSeriesV2`) needs `seriesCode` for an update.',

@@ -18,6 +18,7 @@ export const validTillDate = defineRules({
   codes: [
     {
       code: 'valid-till-required',
+      title: 'a new series without `validTillDate`',
       severity: ERROR,
       source: 'vendor docs',
       summary: 'A series not created yet (no deployment, no `id`: its next send is a create) needs `validTillDate`.',
@@ -33,6 +34,7 @@ export const validTillDate = defineRules({
     },
     {
       code: 'valid-till-missing',
+      title: 'no `validTillDate` (needed on another environment)',
       severity: WARNING,
       source: 'inferred',
       summary: 'A series already created somewhere has no `validTillDate`: an update may omit it, but creating it on another environment needs it.',

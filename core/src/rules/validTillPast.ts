@@ -8,6 +8,7 @@ export const validTillPast = defineRules({
   codes: [
     {
       code: 'valid-till-past',
+      title: '`validTillDate` in the past',
       severity: WARNING,
       source: 'inferred',
       summary: '`validTillDate` is in the past.',

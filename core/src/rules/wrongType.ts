@@ -10,6 +10,7 @@ export const wrongType = defineRules({
   codes: [
     {
       code: 'wrong-type',
+      title: 'a value of the wrong JSON type',
       severity: ERROR,
       source: 'vendor docs',
       summary: 'A value has another JSON type than the docs\' Data Type column (string, integer, boolean, array, object).',
