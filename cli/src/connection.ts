@@ -5,9 +5,7 @@
  * flags, prints where the command sends before it sends, and registers every
  * secret with the output's scrubber.
  */
-import { SecretScrubber } from '../../core/src/api';
-import { formatBytes, MAX_RESPONSE_BYTES } from '../../core/src/api/transport';
-import type { Connection } from '../../core/src/engine';
+import { Connection, formatBytes, MAX_RESPONSE_BYTES, SecretScrubber } from '../../core/src/engine';
 import { AuthKind, isOrgId, LOCAL_SANDBOX_NAME, REGIONAL_HOSTS, SETTINGS_SECTION, SETTING_KEYS } from '../../core/src/environments';
 import type { ProxyEnvironment } from '../../core/src/node/httpTransport';
 import { connectTarget, CREDENTIAL_VARIABLES, describeTarget, resolveTarget, Target, TargetProblem, TargetRequest } from '../../core/src/node/targets';
