@@ -11,6 +11,7 @@ import { AnalyzedFile, analyzeFile, RecordedSeries, recordedSeries } from '../..
 import { Environment } from '../../core/src/environments';
 import { LANGUAGE_ID } from '../../core/src/protocol';
 import { COMMANDS } from './commands';
+import { lensCommands } from './lensCommands';
 import { CouponEnvironments } from './environments';
 import type { SeriesView } from './seriesView';
 
@@ -69,18 +70,10 @@ export function registerStatusAndLenses(context: vscode.ExtensionContext, enviro
     onDidChangeCodeLenses: lensesChanged.event,
     provideCodeLenses(document) {
       const active = environments.active();
-      const name = active?.name ?? 'server';
       const top = new vscode.Range(0, 0, 0, 0);
       const recorded = active && records.seriesOf(document, active);
-      const push = new vscode.CodeLens(top, { title: '$(cloud) Push to Environment…', command: COMMANDS.push, arguments: [document.uri] });
-      if (!recorded || recorded.kind === 'none') return [new vscode.CodeLens(top, { title: `$(cloud-upload) Create on ${name}`, command: COMMANDS.create, arguments: [document.uri] }), push];
-      // Without the org, which record is this environment's is the server's answer: the view's last plan has it.
-      const id = recorded.kind === 'recorded' ? recorded.deployment.id : recorded.kind === 'legacy' ? recorded.legacy.id : view.planOf(document.uri)?.deployment?.id;
-      return [
-        new vscode.CodeLens(top, { title: `$(sync) Update ${id !== undefined ? `series ${id} ` : ''}on ${name}`, command: COMMANDS.update, arguments: [document.uri] }),
-        new vscode.CodeLens(top, { title: '$(diff) Compare with Server', command: COMMANDS.compare, arguments: [document.uri] }),
-        push,
-      ];
+      const plannedId = recorded?.kind === 'candidates' ? view.planOf(document.uri)?.deployment?.id : undefined;
+      return lensCommands(recorded, active?.name ?? 'server', plannedId).map((lens) => new vscode.CodeLens(top, { title: lens.title, command: lens.command, arguments: [document.uri] }));
     },
   };
 

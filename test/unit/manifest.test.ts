@@ -56,12 +56,12 @@ test('engines.vscode allows VS Code 1.100 (the real-editor tests run it)', () =>
 });
 
 test('every command is in the "Coupon Series" category and registered by the extension', () => {
-  const ids = readFileSync(path.join(REPO_ROOT, 'client/src/commands/context.ts'), 'utf8');
+  const ids = readFileSync(path.join(REPO_ROOT, 'client/src/commandIds.ts'), 'utf8');
   const registered = readFileSync(path.join(REPO_ROOT, 'client/src/commands/index.ts'), 'utf8') + readFileSync(path.join(REPO_ROOT, 'client/src/seriesView.ts'), 'utf8');
   for (const { command, category } of manifest.contributes.commands) {
     assert.equal(category, 'Coupon Series', command);
     const name = new RegExp(`(\\w+): '${command.replace(/\./g, '\\.')}'`).exec(ids)?.[1];
-    assert.ok(name, `${command} is in COMMANDS (client/src/commands/context.ts)`);
+    assert.ok(name, `${command} is in COMMAND_IDS (client/src/commandIds.ts)`);
     assert.ok(registered.includes(`registerCommand(COMMANDS.${name},`), `${command} is registered (client/src/commands/index.ts or the view)`);
   }
 });

@@ -10,21 +10,10 @@ import { Connection, EngineProblem, Failure, failureOf, SeriesFiles } from '../.
 import { Environment, SETTINGS_SECTION } from '../../../core/src/environments';
 import { isCouponDocument } from '../../../core/src/protocol';
 import { AdviceButton, editorAdviceFor } from '../advice';
+import { COMMAND_IDS as COMMANDS } from '../commandIds';
 import { CouponEnvironments } from '../environments';
 
-export const COMMANDS = {
-  create: 'couponSeries.createOnServer',
-  update: 'couponSeries.updateOnServer',
-  push: 'couponSeries.pushToEnvironment',
-  compare: 'couponSeries.compareWithServer',
-  pull: 'couponSeries.pullFromServer',
-  selectEnvironment: 'couponSeries.selectEnvironment',
-  setCredentials: 'couponSeries.setCredentials',
-  signOut: 'couponSeries.signOut',
-  startSandbox: 'couponSeries.startLocalSandbox',
-  showLog: 'couponSeries.showLog',
-  refreshView: 'couponSeries.refreshSeriesView',
-} as const;
+export { COMMANDS };
 
 export interface CommandHost {
   environments: CouponEnvironments;

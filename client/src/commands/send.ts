@@ -17,6 +17,7 @@ import {
   SendQuestion,
 } from '../../../core/src/engine';
 import { Environment, SETTINGS_SECTION, SETTING_KEYS } from '../../../core/src/environments';
+import { batchQuestion, detailOf, questionText } from '../sendQuestions';
 import { CommandKit, COMMANDS } from './context';
 
 const TITLES: Record<PushMode, string> = { create: 'Create on Server', update: 'Update on Server', push: 'Push to Environment' };
@@ -25,31 +26,6 @@ const VERBS: Record<PushMode, string> = { create: 'Creating', update: 'Updating'
 /** Whether the user's setting asks before every send (a workspace cannot turn it off). */
 function confirmSetting(): boolean {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(SETTING_KEYS.confirmBeforeSending) ?? true;
-}
-
-function detailOf(environment: Environment, warnings: readonly string[]): string {
-  return [
-    `${environment.host}${environment.orgId ? `, org ${environment.orgId}` : ''}`,
-    ...warnings,
-    environment.protected
-      ? 'This environment is marked protected: every send to it asks first.'
-      : `Turn this question off with the user setting ${SETTINGS_SECTION}.${SETTING_KEYS.confirmBeforeSending}.`,
-  ].join('\n\n');
-}
-
-/** The question's message and its button, by what the send would do. */
-function questionText(question: SendQuestion): { message: string; button: string } {
-  const { environment } = question;
-  const name = path.basename(question.file);
-  const changes = question.changes.length ? ` (${question.changes.slice(0, 6).join(', ')}${question.changes.length > 6 ? ', …' : ''})` : '';
-  if (question.replacesMissing) {
-    return { message: `The series recorded for ${name} on ${environment.name} is no longer on the server. Create ${name} there as a new series?`, button: 'Create as New Series' };
-  }
-  if (question.drifted) {
-    return { message: `Series ${question.id} on ${environment.name} was changed on the server since ${name} was last pushed${changes}. Overwrite the server's changes?`, button: 'Overwrite' };
-  }
-  const action = question.action === 'create' ? 'Create' : `Update series ${question.id} from`;
-  return { message: `${action} ${name} on ${environment.name}${environment.protected ? ' (protected)' : ''}?`, button: question.action === 'create' ? 'Create' : 'Update' };
 }
 
 export class SendCommands {
@@ -185,7 +161,7 @@ export class SendCommands {
     const { create, update } = plan.counts;
     if (create + update === 0) return true;
     if (!environment.protected && (this.kit.environments.isSandbox(environment) || !confirmSetting())) return true;
-    const message = `Push to ${environment.name}${environment.protected ? ' (protected)' : ''}: create ${create}, update ${update} of ${plan.files.length} files?`;
+    const message = batchQuestion(plan, environment);
     const answer = await vscode.window.showWarningMessage(message, { modal: true, detail: detailOf(environment, []) }, 'Push');
     return answer === 'Push';
   }
