@@ -5,16 +5,20 @@
  *   - schemas/coupon-series.schema.json, the strict draft-07 schema any tool can
  *     load, from schemas/coupon-series.annotated.json (the source: the same
  *     schema plus the editor's annotations) by keeping only draft-07 keywords;
- *   - the README's rule table, from core/src/codes.ts.
+ *   - the README's rule table, from core/src/codes.ts;
+ *   - package.json's `contributes.languageModelTools`, from the agent tools'
+ *     definitions (core/src/agent/tools.ts), which `coupon mcp` serves as they are.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { languageModelToolsManifest } from '../core/src/agent/tools';
 import { DIAGNOSTIC_CODES, DiagnosticCodeInfo, ruleAnchor, VENDOR_DOCUMENTS } from '../core/src/codes';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const ANNOTATED_SCHEMA = path.join(REPO_ROOT, 'schemas', 'coupon-series.annotated.json');
 export const STRICT_SCHEMA = path.join(REPO_ROOT, 'schemas', 'coupon-series.schema.json');
 export const README = path.join(REPO_ROOT, 'README.md');
+export const PACKAGE_JSON = path.join(REPO_ROOT, 'package.json');
 
 /** Draft-07's keywords (validation, applicators, annotations); anything else is an annotation of this project's. */
 const DRAFT_07_KEYWORDS = new Set([
@@ -95,11 +99,29 @@ export function readmeWithRuleTable(readme: string): string {
   return `${readme.slice(0, begin + RULES_BEGIN.length)}\n${ruleTableMarkdown()}\n${readme.slice(end)}`;
 }
 
+// ---------------------------------------------------------------------------
+// package.json's language model tools
+// ---------------------------------------------------------------------------
+
+/** package.json with `contributes.languageModelTools` replaced by the generated one (after `contributes.commands`, where it first went). */
+export function packageJsonWithTools(text: string): string {
+  const manifest = JSON.parse(text) as { contributes: Record<string, unknown> };
+  const contributes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(manifest.contributes)) {
+    if (key === 'languageModelTools') continue;
+    contributes[key] = value;
+    if (key === 'commands') contributes.languageModelTools = languageModelToolsManifest();
+  }
+  if (!('languageModelTools' in contributes)) contributes.languageModelTools = languageModelToolsManifest();
+  return `${JSON.stringify({ ...manifest, contributes }, null, 2)}\n`;
+}
+
 function main(): void {
   const check = process.argv.includes('--check');
   const outputs: [file: string, current: string, wanted: string][] = [
     [STRICT_SCHEMA, readFileSync(STRICT_SCHEMA, { encoding: 'utf8', flag: 'a+' }), strictSchemaText(readFileSync(ANNOTATED_SCHEMA, 'utf8'))],
     [README, readFileSync(README, 'utf8'), readmeWithRuleTable(readFileSync(README, 'utf8'))],
+    [PACKAGE_JSON, readFileSync(PACKAGE_JSON, 'utf8'), packageJsonWithTools(readFileSync(PACKAGE_JSON, 'utf8'))],
   ];
   let stale = 0;
   for (const [file, current, wanted] of outputs) {

@@ -78,6 +78,9 @@ const FIXES: Record<string, FixBuilder> = {
   },
 };
 
+/** The codes that have a quick fix (where the diagnostic's repair is unambiguous). */
+export const QUICK_FIX_CODES: readonly string[] = Object.keys(FIXES);
+
 /** Quick fixes for the given diagnostics (those the client sent for the requested range). */
 export function quickFixes(document: CouponDocument, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
