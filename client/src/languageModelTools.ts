@@ -14,6 +14,11 @@ export interface LanguageModelToolsApi {
   prepareToolInvocation(name: string, input: object): Promise<vscode.PreparedToolInvocation | null | undefined>;
 }
 
+/** Plain text as Markdown that shows it as it is (file names and server text may hold Markdown's characters), one line per line. */
+function plainMarkdown(text: string): vscode.MarkdownString {
+  return new vscode.MarkdownString(text.split('\n').map((line) => line.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&')).join('  \n'));
+}
+
 class CouponTool implements vscode.LanguageModelTool<object> {
   constructor(
     private readonly name: string,
@@ -25,7 +30,7 @@ class CouponTool implements vscode.LanguageModelTool<object> {
     return {
       invocationMessage: prepared.invocationMessage,
       ...(prepared.confirmation
-        ? { confirmationMessages: { title: prepared.confirmation.title, message: new vscode.MarkdownString().appendText(prepared.confirmation.message) } }
+        ? { confirmationMessages: { title: prepared.confirmation.title, message: plainMarkdown(prepared.confirmation.message) } }
         : {}),
     };
   }

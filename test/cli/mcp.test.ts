@@ -14,7 +14,7 @@ import { secretForms } from '../../core/src/api/redact';
 import { Sandbox, SANDBOX_CLIENT_KEY, SANDBOX_CLIENT_SECRET, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_SECOND_ORG_ID, SANDBOX_SECOND_ORG_USERNAME, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
 import { REPO_ROOT, vendorExample } from '../support/testUtil';
 import { assertOnlyProtocolMessages, McpSession, startMcp } from './mcpSupport';
-import { SECRET_FORMS, tempFolder } from './support';
+import { coupon, SECRET_FORMS, tempFolder } from './support';
 
 let sandbox: Sandbox;
 let workspace: { dir: string; cleanup(): Promise<void> };
@@ -78,6 +78,22 @@ function writes(since: number): { method: string; path: string }[] {
     .filter((request) => request.method !== 'GET')
     .map(({ method, path: requestPath }) => ({ method, path: requestPath }));
 }
+
+test('usage: --read-only contradicts --allow-push, --root must be a folder, no arguments; the help names the variable and the rules', async () => {
+  const contradiction = await coupon(['mcp', '--read-only', '--allow-push', 'Local sandbox'], { cwd: workspace.dir });
+  assert.equal(contradiction.code, 2);
+  assert.match(contradiction.stderr, /--read-only and --allow-push contradict each other/);
+  assert.equal(contradiction.stdout, '', 'stdout stays for protocol messages');
+  const noFolder = await coupon(['mcp', '--root', 'missing'], { cwd: workspace.dir });
+  assert.equal(noFolder.code, 2);
+  assert.match(noFolder.stderr, /--root: .*missing is not a folder/);
+  assert.equal((await coupon(['mcp', 'series'], { cwd: workspace.dir })).code, 2);
+  const help = await coupon(['mcp', '--help'], { cwd: workspace.dir });
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, new RegExp(`${ALLOW_PUSH_VARIABLE}`));
+  assert.match(help.stdout, /a protected one only when named itself/);
+  assert.match((await coupon(['--help'], { cwd: workspace.dir })).stdout, /\n  mcp +Serve the agent tools/);
+});
 
 test('the tools are listed with their definitions\' schemas and annotations; push only with --allow-push, nothing that writes with --read-only', async () => {
   const offered = async (args: string[]) => {

@@ -4,9 +4,8 @@
  * first free `<id>.coupon.json`; never replacing one), or by path into the
  * file that records it (never over changes not pushed yet).
  */
-import { stat } from 'node:fs/promises';
 import { describePullInto, fileStatus, pullIntoFile, pullSeriesToFolder } from '../engine';
-import { relativeToRoot } from '../node/workspacePaths';
+import { isFolder, relativeToRoot } from '../node/workspacePaths';
 import type { AgentConnection, AgentEnvironment, AgentHost } from './host';
 import { AgentRefusal } from './host';
 import { insideRoot, namedCouponFile, namedEnvironment, WorkspaceFile } from './workspace';
@@ -38,8 +37,7 @@ async function pullTarget(host: AgentHost, input: PullInput): Promise<{ environm
   const environment = await namedEnvironment(host, input.environment);
   if (input.path !== undefined) return { environment, target: { kind: 'file', file: await namedCouponFile(host, input.path) } };
   const folder = await insideRoot(host, input.folder ?? '.');
-  const isFolder = await stat(folder.path).then((stats) => stats.isDirectory(), () => false);
-  if (!isFolder) throw new AgentRefusal('not-found', `${folder.file} is not a folder in the workspace.`);
+  if (!(await isFolder(folder.path))) throw new AgentRefusal('not-found', `${folder.file} is not a folder in the workspace.`);
   return { environment, target: { kind: 'id', id: input.id as number, folder } };
 }
 

@@ -66,6 +66,11 @@ export async function workspaceRoot(folder: string): Promise<string> {
   return real;
 }
 
+/** Whether `file` is a folder (false when it does not exist). */
+export async function isFolder(file: string): Promise<boolean> {
+  return stat(file).then((stats) => stats.isDirectory(), () => false);
+}
+
 export class FileTooLargeError extends Error {
   override readonly name = 'FileTooLargeError';
 }

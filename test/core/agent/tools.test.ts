@@ -15,7 +15,7 @@ import { MAX_PROBLEMS, problemsOf } from '../../../core/src/agent/validate';
 import { DIAGNOSTIC_CODES } from '../../../core/src/codes';
 import { resolveInsideRoot, workspaceRoot } from '../../../core/src/node/workspacePaths';
 import { QUICK_FIX_CODES } from '../../../core/src/quickFixes';
-import { Sandbox, SANDBOX_DEFAULT_ORG_ID, startSandbox } from '../../../core/src/sandbox';
+import { Sandbox, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_SECOND_ORG_ID, SANDBOX_SECOND_ORG_USERNAME, startSandbox } from '../../../core/src/sandbox';
 import { createMcpHost } from '../../../cli/src/mcp/host';
 import { vendorExample } from '../../support/testUtil';
 
@@ -31,11 +31,17 @@ before(async () => {
   root = await workspaceRoot(await mkdtemp(path.join(tmpdir(), 'coupon-agent-')));
   outside = await mkdtemp(path.join(tmpdir(), 'coupon-agent-outside-'));
   await mkdir(path.join(root, '.vscode'));
-  await writeFile(path.join(root, '.vscode', 'settings.json'), JSON.stringify({ 'couponSeries.sandboxPort': sandbox.port }));
+  await writeFile(
+    path.join(root, '.vscode', 'settings.json'),
+    JSON.stringify({
+      'couponSeries.sandboxPort': sandbox.port,
+      'couponSeries.environments': [{ name: 'Sandbox production', host: sandbox.url, auth: 'basic', username: SANDBOX_SECOND_ORG_USERNAME, orgId: SANDBOX_SECOND_ORG_ID, protected: true }],
+    }),
+  );
   await writeFile(path.join(root, 'a.coupon.json'), vendorExample());
   await writeFile(path.join(outside, 'b.coupon.json'), vendorExample());
   await symlink(outside, path.join(root, 'elsewhere'));
-  host = createMcpHost({ root, env: {}, policy: parsePushPolicy(['Local sandbox']), readOnly: false, request: {}, onSecrets: () => {}, log: (line) => logged.push(line) });
+  host = createMcpHost({ root, env: { CAPILLARY_PASSWORD: SANDBOX_PASSWORD, CAPILLARY_HOST: `127.0.0.1:${sandbox.port}` }, policy: parsePushPolicy(['Local sandbox']), readOnly: false, request: {}, onSecrets: () => {}, log: (line) => logged.push(line) });
   tools = createAgentTools(host, { pushOffered: true });
 });
 
@@ -121,7 +127,7 @@ test('plans: a folder through a link out of the root is refused; the editor\'s q
   const glob = await tools.call(TOOL_NAMES.plan, { paths: ['../**/*.coupon.json'], environment: 'Local sandbox' });
   assert.equal((glob.structured.refused as { kind: string }).kind, 'outside-root');
   const unknown = await tools.call(TOOL_NAMES.plan, { paths: ['.'], environment: 'Nowhere' });
-  assert.match((unknown.structured.refused as { message: string }).message, /No environment is named "Nowhere". Known: "Local sandbox"/);
+  assert.match((unknown.structured.refused as { message: string }).message, /No environment is named "Nowhere". Known: "Local sandbox", "Sandbox production"/);
 
   const plan = await tools.call(TOOL_NAMES.plan, { paths: ['a.coupon.json'], environment: 'Local sandbox' });
   const token = plan.structured.planToken as string;
@@ -158,4 +164,53 @@ test('read-only: the tools that write are neither offered nor run', async () => 
   assert.equal((push.structured.refused as { kind: string }).kind, 'read-only');
   assert.deepEqual(await readdir(root), files, 'no file written');
   assert.equal(sandbox.requests().length, requests, 'nothing asked of the server');
+});
+
+test('Restricted Mode (the editor\'s sendingBlocked): plan, push and pull send nothing and read no credentials; validate and explain still work', async () => {
+  let connected = 0;
+  const restricted = createAgentTools({ ...host, sendingBlocked: () => 'Restricted Mode.', connect: async (environment) => (connected++, host.connect(environment)) }, { pushOffered: true });
+  const requests = sandbox.requests().length;
+  for (const [name, input] of [
+    [TOOL_NAMES.plan, { paths: ['a.coupon.json'], environment: 'Local sandbox' }],
+    [TOOL_NAMES.push, { paths: ['a.coupon.json'], environment: 'Local sandbox', planToken: 'plan-x' }],
+    [TOOL_NAMES.pull, { id: 1, environment: 'Local sandbox' }],
+  ] as const) {
+    const result = await restricted.call(name, input);
+    assert.equal(result.isError, true, name);
+    assert.match(result.text, /Restricted Mode/, name);
+  }
+  assert.equal(connected, 0, 'no connection was opened');
+  assert.equal(sandbox.requests().length, requests);
+  assert.equal((await restricted.call(TOOL_NAMES.validate, { path: 'a.coupon.json' })).isError, false);
+  assert.equal((await restricted.call(TOOL_NAMES.explain, { field: 'discountType' })).isError, false);
+});
+
+test('a push to a protected environment asks the host first (the editor\'s modal question), with the plan; "no" sends nothing', async () => {
+  await writeFile(path.join(root, 'prod.coupon.json'), vendorExample());
+  const asked: string[] = [];
+  let answer = false;
+  const editorLike = createAgentTools(
+    {
+      ...host,
+      pushPermission: () => ({ allowed: true }),
+      confirmProtectedPush: async (environment, summary) => {
+        asked.push(`${environment.name}\n${summary}`);
+        return answer;
+      },
+    },
+    { pushOffered: true },
+  );
+  const input = { paths: ['prod.coupon.json'], environment: 'Sandbox production' };
+  const before = sandbox.state().seriesCount;
+  const declined = await editorLike.call(TOOL_NAMES.push, { ...input, planToken: (await editorLike.call(TOOL_NAMES.plan, input)).structured.planToken });
+  assert.equal((declined.structured.refused as { kind: string }).kind, 'cancelled');
+  assert.equal(sandbox.state().seriesCount, before, 'nothing was sent');
+  assert.match(asked[0], new RegExp(`^Sandbox production\nPlan for Sandbox production \\(${SANDBOX_SECOND_ORG_ID}@127\\.0\\.0\\.1:${sandbox.port}, protected\\):\n- prod\\.coupon\\.json: create\n`));
+  answer = true;
+  const pushed = await editorLike.call(TOOL_NAMES.push, { ...input, planToken: (await editorLike.call(TOOL_NAMES.plan, input)).structured.planToken });
+  assert.deepEqual(pushed.structured.counts, { created: 1, updated: 0, upToDate: 0, failed: 0 });
+  assert.equal(asked.length, 2);
+  // Nothing to send: not asked.
+  await editorLike.call(TOOL_NAMES.push, { ...input, planToken: (await editorLike.call(TOOL_NAMES.plan, input)).structured.planToken });
+  assert.equal(asked.length, 2);
 });

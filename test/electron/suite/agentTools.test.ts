@@ -73,9 +73,10 @@ test('coupon_push and coupon_pull ask first, showing the environment, its org an
   const push = await languageModelTools.prepareToolInvocation('coupon_push', { paths: [SUITE_FILES.valid], environment: 'Local sandbox', planToken: token });
   assert.equal(push?.confirmationMessages?.title, 'Push to Local sandbox?');
   const pushMessage = push?.confirmationMessages?.message;
-  const pushText = typeof pushMessage === 'string' ? pushMessage : pushMessage?.value ?? '';
+  // Shown as plain text: Markdown's characters escaped.
+  const pushText = (typeof pushMessage === 'string' ? pushMessage : pushMessage?.value ?? '').replace(/\\(.)/g, '$1');
   assert.match(pushText, new RegExp(`org ${SANDBOX_DEFAULT_ORG_ID}`));
-  assert.match(pushText, /valid\\?\.coupon\\?\.json: create/);
+  assert.match(pushText, /^- valid\.coupon\.json: create {2}$/m);
   assert.match(pushText, /This is the plan the token was made from/);
 
   const pull = await languageModelTools.prepareToolInvocation('coupon_pull', { id: 1, environment: 'Local sandbox' });
