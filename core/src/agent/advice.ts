@@ -48,3 +48,10 @@ export function refusalOf(error: unknown, environment: Environment | undefined, 
 export function refusalOfFailure(failure: Failure, words: Partial<Record<AdviceId, string>> = {}): JsonRefusal {
   return { kind: failure.kind, message: [failure.message, ...adviceSentences(failure.advice, words)].join(' '), advice: [...failure.advice] };
 }
+
+/** An engine or API failure about `environment` as a refusal (its advice decided for that environment); anything else propagates. */
+export function refusalFor(error: unknown, environment: Environment): unknown {
+  if (!isExpectedFailure(error)) return error;
+  const failure = failureOf(error, environment);
+  return new AgentRefusal(failure.kind, failure.message, failure.advice);
+}

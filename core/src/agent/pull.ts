@@ -4,7 +4,8 @@
  * first free `<id>.coupon.json`; never replacing one), or by path into the
  * file that records it (never over changes not pushed yet).
  */
-import { describePullInto, fileStatus, pullIntoFile, pullSeriesToFolder } from '../engine';
+import { Connection, describePullInto, fileStatus, pullIntoFile, pullSeriesToFolder } from '../engine';
+import { refusalFor } from './advice';
 import { isFolder, relativeToRoot } from '../node/workspacePaths';
 import type { AgentConnection, AgentEnvironment, AgentHost } from './host';
 import { AgentRefusal } from './host';
@@ -60,26 +61,34 @@ export async function pullTool(host: AgentHost, input: PullInput): Promise<{ out
   refuseWhenBlocked(host);
   const { environment, target } = await pullTarget(host, input);
   return withConnection(host, environment, async ({ connection }) => {
-    if (target.kind === 'id') {
-      const pulled = await pullSeriesToFolder(connection, host.files, target.id, target.folder.path);
-      const file = relativeToRoot(host.root, pulled.file);
-      const output: PullOutput = { environment: environment.name, file, id: target.id, key: pulled.key, existing: pulled.existing, written: !pulled.existing, toFillIn: pulled.toFillIn };
-      const said = pulled.existing ? `${file} already holds series ${target.id} of ${environment.name}: nothing was written (coupon_pull with its path brings it up to date).` : `${file}: pulled series ${target.id} from ${environment.name}.`;
-      return { output, text: [said, ...pulled.toFillIn.map((field) => `Fill in ${field}`)].join('\n') };
+    try {
+      return await pullWith(host, connection, environment, target);
+    } catch (error) {
+      throw refusalFor(error, connection.environment);
     }
-    const outcome = await pullIntoFile(connection, host.files, target.file.path);
-    const output: PullOutput = {
-      environment: environment.name,
-      file: target.file.file,
-      id: outcome.server.id,
-      ...(outcome.status.key ? { key: outcome.status.key } : {}),
-      written: outcome.written,
-      changed: outcome.changed,
-      kept: outcome.kept,
-      toFillIn: outcome.toFillIn,
-    };
-    return { output, text: [describePullInto(outcome, target.file.file, environment.name), ...outcome.toFillIn.map((field) => `Fill in ${field}`)].join('\n') };
   });
+}
+
+async function pullWith(host: AgentHost, connection: Connection, environment: AgentEnvironment, target: Target): Promise<{ output: PullOutput; text: string }> {
+  if (target.kind === 'id') {
+    const pulled = await pullSeriesToFolder(connection, host.files, target.id, target.folder.path);
+    const file = relativeToRoot(host.root, pulled.file);
+    const output: PullOutput = { environment: environment.name, file, id: target.id, key: pulled.key, existing: pulled.existing, written: !pulled.existing, toFillIn: pulled.toFillIn };
+    const said = pulled.existing ? `${file} already holds series ${target.id} of ${environment.name}: nothing was written (coupon_pull with its path brings it up to date).` : `${file}: pulled series ${target.id} from ${environment.name}.`;
+    return { output, text: [said, ...pulled.toFillIn.map((field) => `Fill in ${field}`)].join('\n') };
+  }
+  const outcome = await pullIntoFile(connection, host.files, target.file.path);
+  const output: PullOutput = {
+    environment: environment.name,
+    file: target.file.file,
+    id: outcome.server.id,
+    ...(outcome.status.key ? { key: outcome.status.key } : {}),
+    written: outcome.written,
+    changed: outcome.changed,
+    kept: outcome.kept,
+    toFillIn: outcome.toFillIn,
+  };
+  return { output, text: [describePullInto(outcome, target.file.file, environment.name), ...outcome.toFillIn.map((field) => `Fill in ${field}`)].join('\n') };
 }
 
 /** For the editor's confirmation: where the series goes, and (for a file) which fields would change. */

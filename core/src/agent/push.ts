@@ -153,12 +153,15 @@ export async function pushTool(host: AgentHost, tokens: PlanTokens, input: PushI
   const permission = pushPermissionOf(host, environment);
   if (!permission.allowed) throw new AgentRefusal('push-not-allowed', `Refused: ${permission.reason} Nothing was sent.`);
   let refusal: AgentRefusal | undefined;
+  const plannedTexts = new Map(inputs.files.map((file, index) => [file.path, inputs.texts[index]]));
   const report = await withConnection(host, environment, ({ connection }) =>
     pushFiles(
       connection,
       host.files,
       inputs.files.map((file, index) => ({ file: file.file, path: file.path, text: inputs.texts[index] })),
       {
+        // Under each file's lock, right before sending: still the text planned.
+        plannedText: (file) => plannedTexts.get(file),
         // Runs on the push's own plan, before anything is sent: that plan must be the one the token was made from.
         async beforeSending(plan) {
           const facts = factsOf(inputs, plan);

@@ -58,6 +58,8 @@ const object = (properties: Record<string, JsonSchema>, required: string[] = [],
 /** The longest path or environment name an input may carry, and the most paths (bad input gets a clear error, not a hang). */
 export const MAX_PATH_LENGTH = 4096;
 export const MAX_PATHS = 200;
+/** The most files one plan or push takes (each is read whole, and planned and sent one by one). */
+export const MAX_FILES = 1000;
 /** The largest `content` coupon_validate takes, and the largest file the tools read (the language server's limit for a file it reads). */
 export const MAX_CONTENT_CHARS = 4 * 1024 * 1024;
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;

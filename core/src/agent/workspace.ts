@@ -8,6 +8,7 @@ import { findCouponFiles } from '../node/couponFiles';
 import { resolveInsideRoot } from '../node/workspacePaths';
 import { FILE_SUFFIX, isCouponFileName } from '../protocol';
 import type { AgentEnvironment, AgentHost } from './host';
+import { MAX_FILES } from './tools';
 import { AgentRefusal } from './host';
 
 export interface WorkspaceFile {
@@ -46,6 +47,9 @@ export async function selectFiles(host: AgentHost, inputs: readonly string[]): P
   }
   const found = await findCouponFiles(checked, { cwd: host.root, rules: host.selectionRules() });
   if (found.missing.length > 0) throw new AgentRefusal('not-found', `No such file or folder in the workspace: ${found.missing.join(', ')}.`);
+  if (found.files.length > MAX_FILES) {
+    throw new AgentRefusal('too-many-files', `${inputs.join(', ')} select ${found.files.length} coupon files; one plan or push takes at most ${MAX_FILES}: name fewer folders or narrower globs.`);
+  }
   const files: WorkspaceFile[] = [];
   const seen = new Set<string>();
   for (const file of found.files) {

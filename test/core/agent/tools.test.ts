@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { AGENT_TOOLS, AgentHost, AgentTools, createAgentTools, parsePushPolicy, TOOL_NAMES } from '../../../core/src/agent';
+import { MAX_FILES } from '../../../core/src/agent/tools';
 import { explainField, explainIndex, explainRule, ruleFacts } from '../../../core/src/agent/explain';
 import { MAX_PROBLEMS, problemsOf } from '../../../core/src/agent/validate';
 import { DIAGNOSTIC_CODES } from '../../../core/src/codes';
@@ -213,4 +214,15 @@ test('a push to a protected environment asks the host first (the editor\'s modal
   // Nothing to send: not asked.
   await editorLike.call(TOOL_NAMES.push, { ...input, planToken: (await editorLike.call(TOOL_NAMES.plan, input)).structured.planToken });
   assert.equal(asked.length, 2);
+});
+
+test('a plan of more files than one plan takes is refused before anything is read', async () => {
+  const many = path.join(root, 'many');
+  await mkdir(many);
+  await Promise.all(Array.from({ length: MAX_FILES + 1 }, (_, index) => writeFile(path.join(many, `${index}.coupon.json`), '{}')));
+  const requests = sandbox.requests().length;
+  const refused = await tools.call(TOOL_NAMES.plan, { paths: ['many'], environment: 'Local sandbox' });
+  assert.equal((refused.structured.refused as { kind: string }).kind, 'too-many-files');
+  assert.equal(sandbox.requests().length, requests);
+  await rm(many, { recursive: true });
 });
