@@ -117,8 +117,9 @@ test('the tools are listed with their definitions\' schemas and annotations; pus
   assert.equal(all.find((tool) => tool.name === TOOL_NAMES.plan)?.annotations?.readOnlyHint, true);
 
   assert.deepEqual((await offered([])).map((tool) => tool.name), ['coupon_validate', 'coupon_explain', 'coupon_environments', 'coupon_plan', 'coupon_pull'], 'no push without --allow-push');
-  assert.deepEqual((await offered(['--read-only'])).map((tool) => tool.name), ['coupon_validate', 'coupon_explain', 'coupon_environments', 'coupon_plan'], 'read-only: nothing that writes');
-  for (const tool of await offered(['--read-only'])) assert.equal(tool.annotations?.readOnlyHint, true, tool.name);
+  const readOnly = await offered(['--read-only']);
+  assert.deepEqual(readOnly.map((tool) => tool.name), ['coupon_validate', 'coupon_explain', 'coupon_environments', 'coupon_plan'], 'read-only: nothing that writes');
+  for (const tool of readOnly) assert.equal(tool.annotations?.readOnlyHint, true, tool.name);
   const viaVariable = await startMcp([], { cwd: workspace.dir, env: userEnv({ [ALLOW_PUSH_VARIABLE]: 'Sandbox staging' }) });
   assert.ok((await viaVariable.client.listTools()).tools.some((tool) => tool.name === TOOL_NAMES.push), `${ALLOW_PUSH_VARIABLE} allows push too`);
   await closeSession(viaVariable, 'variable');
