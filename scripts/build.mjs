@@ -3,7 +3,7 @@
 // CommonJS for the web extension host, the server as a worker script.
 // `--watch` rebuilds on change; `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
@@ -37,6 +37,18 @@ const separateLanguageService = {
   },
 };
 
+/**
+ * `coupon mcp`'s server is a bundle of its own (dist/mcp.js), required by the
+ * CLI only when that command runs (cli/src/mcp/load.ts): no other command
+ * loads the MCP SDK.
+ */
+const separateMcpServer = {
+  name: 'separate-mcp-server',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/server$/ }, (args) => (/[\\/]mcp[\\/]load\.ts$/.test(args.importer) ? { path: './mcp.js', external: true } : undefined));
+  },
+};
+
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
@@ -57,19 +69,30 @@ const common = {
 // The web build must not pull in Node: platform 'browser' makes any Node built-in a build error.
 const browser = { ...common, platform: 'browser', target: 'es2022', mainFields: ['browser', 'module', 'main'] };
 
+// fdir (tinyglobby's crawler) is ESM and calls createRequire(import.meta.url): give a CommonJS bundle the real URL.
+const importMetaUrl = {
+  banner: { js: 'const importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': 'importMetaUrl' },
+};
+
+/** What esbuild says each bundle holds, for the bundle tests (test/package/bundle.test.ts). */
+const META_FOLDER = 'out/bundle-meta';
+
 const builds = [
-  { ...common, entryPoints: { extension: 'client/src/node/extensionMain.ts' }, outdir: 'dist', external: ['vscode'] },
+  // The agent tools find files with tinyglobby, as the CLI does.
+  { ...common, ...importMetaUrl, entryPoints: { extension: 'client/src/node/extensionMain.ts' }, outdir: 'dist', external: ['vscode'], metafile: true },
   { ...common, entryPoints: { server: 'server/src/node/serverMain.ts' }, outdir: 'dist', plugins: [...common.plugins, separateLanguageService] },
   { ...common, entryPoints: { languageService: 'core/src/languageService.ts' }, outdir: 'dist' },
   {
     ...common,
+    ...importMetaUrl,
     entryPoints: { cli: 'cli/src/cli.ts' },
     outdir: 'dist',
-    // fdir (tinyglobby's crawler) is ESM and calls createRequire(import.meta.url):
-    // give the CommonJS bundle the real URL.
-    banner: { js: '#!/usr/bin/env node\nconst importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: `#!/usr/bin/env node\n${importMetaUrl.banner.js}` },
+    plugins: [...common.plugins, separateMcpServer],
+    metafile: true,
   },
+  { ...common, ...importMetaUrl, entryPoints: { mcp: 'cli/src/mcp/server.ts' }, outdir: 'dist', metafile: true },
   { ...browser, entryPoints: { extension: 'client/src/browser/extensionMain.ts' }, outdir: 'dist/browser', format: 'cjs', external: ['vscode'] },
   { ...browser, entryPoints: { server: 'server/src/browser/serverMain.ts' }, outdir: 'dist/browser', format: 'iife' },
 ];
@@ -77,5 +100,10 @@ const builds = [
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  const results = await Promise.all(builds.map((options) => esbuild.build(options)));
+  mkdirSync(path.join(root, META_FOLDER), { recursive: true });
+  results.forEach((result, index) => {
+    const name = Object.keys(builds[index].entryPoints)[0];
+    if (result.metafile) writeFileSync(path.join(root, META_FOLDER, `${name}.json`), JSON.stringify(result.metafile));
+  });
 }

@@ -29,6 +29,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'pull', summary: 'Fetch series ID as a new coupon file, or bring FILE up to date with its series.', load: () => require('./commands/pull').pullCommand },
   { name: 'diff', summary: 'Compare FILE with its series on an environment.', load: () => require('./commands/diff').diffCommand },
   { name: 'sandbox', summary: 'Run the local sandbox (the coupon series API on 127.0.0.1) in the foreground.', load: () => require('./commands/sandbox').sandboxCommand },
+  { name: 'mcp', summary: 'Serve the agent tools (validate, explain, plan, push, pull) to an AI assistant over MCP on stdio.', load: () => require('./commands/mcp').mcpCommand },
 ];
 
 function toolHelp(): string {
@@ -106,7 +107,16 @@ if (require.main === module) {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }).then(
+  runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Only `coupon mcp` reads stdin: the stream is made when first asked for.
+    get stdin() {
+      return process.stdin;
+    },
+    cwd: process.cwd(),
+    env: process.env,
+  }).then(
     (code) => {
       process.exitCode = code;
     },

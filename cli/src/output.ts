@@ -18,6 +18,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Stops a foreground command (`coupon sandbox`); SIGINT/SIGTERM when absent. */
   signal?: AbortSignal;
+  /** What `coupon mcp` reads its protocol messages from (the process's stdin). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 const STYLES = { red: 31, green: 32, yellow: 33, cyan: 36, bold: 1, dim: 2 } as const;

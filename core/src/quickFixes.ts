@@ -8,6 +8,11 @@ import { CodeAction, Diagnostic } from 'vscode-json-languageservice';
 import { CouponDocument } from './parse';
 import { DIAGNOSTIC_CODES, isDiagnosticCode } from './rules/index';
 
+/** The codes that have a quick fix (where the diagnostic's repair is unambiguous). */
+export const QUICK_FIX_CODES: readonly string[] = Object.values(DIAGNOSTIC_CODES)
+  .filter((info) => info.fix !== undefined)
+  .map((info) => info.code);
+
 /** Quick fixes for the given diagnostics (those the client sent for the requested range). */
 export function quickFixes(document: CouponDocument, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];

@@ -576,3 +576,16 @@ test('a file recorded on one org is judged as a create on another: the update\'s
   const noDate = await rejectsWithProblem(pushFile(b, files, third, { mode: 'push' }), 'invalid');
   assert.ok(noDate.diagnostics.some((diagnostic) => diagnostic.code === 'valid-till-required'), noDate.message);
 });
+
+test('plannedText: a file that holds another text once locked is not sent (stale), one that holds the planned text is', async () => {
+  const a = await connect(orgA());
+  const file = await newFile('planned.coupon.json', seriesText('Planned'));
+  const planned = await readFile(file, 'utf8');
+  await writeFile(file, seriesText('Edited after the plan'));
+  const mark = sandbox.requests().length;
+  await rejectsWithProblem(pushFile(a, files, file, { mode: 'push', plannedText: (name) => (name === file ? planned : undefined) }), 'stale');
+  assert.deepEqual(requestsSince(mark), [], 'not even a read');
+  assert.equal(await readFile(file, 'utf8'), seriesText('Edited after the plan'));
+  const pushed = await pushFile(a, files, file, { mode: 'push', plannedText: () => seriesText('Edited after the plan') });
+  assert.equal(pushed.action, 'create');
+});

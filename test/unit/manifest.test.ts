@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_SANDBOX_PORT, ENVIRONMENT_PROPERTIES, REGIONAL_HOSTS, SETTING_KEYS, SETTINGS_SECTION } from '../../core/src/environments';
+import { languageModelToolsManifest } from '../../core/src/agent';
 import { EXCLUDE_SETTING_KEY } from '../../core/src/fileSelection';
 import { FILE_SUFFIX, LANGUAGE_CLIENT_ID, LANGUAGE_ID, LANGUAGE_SETTING_KEYS } from '../../core/src/protocol';
 import { REPO_ROOT } from '../support/testUtil';
@@ -21,6 +22,7 @@ interface Manifest {
     menus: Record<string, { command: string; when?: string }[]>;
     keybindings: { command: string; key: string; when?: string }[];
     views: Record<string, { id: string }[]>;
+    languageModelTools: { name: string; tags: string[]; displayName: string; modelDescription: string; canBeReferencedInPrompt?: boolean; toolReferenceName?: string }[];
   };
 }
 
@@ -83,4 +85,17 @@ test('menus and keybindings name contributed commands; the view is registered by
   for (const binding of manifest.contributes.keybindings) assert.ok(commands.has(binding.command), binding.command);
   const view = readFileSync(path.join(REPO_ROOT, 'client/src/seriesView.ts'), 'utf8');
   for (const { id } of Object.values(manifest.contributes.views).flat()) assert.ok(view.includes(`'${id}'`), `${id} is created in client/src/seriesView.ts`);
+});
+
+test('the language model tools are the agent tools\' definitions (npm run generate), with names VS Code lets an extension register', () => {
+  assert.deepEqual(manifest.contributes.languageModelTools, languageModelToolsManifest(), 'package.json is not current: run npm run generate');
+  for (const tool of manifest.contributes.languageModelTools) {
+    // VS Code's contribution schema: `^(?!copilot_|vscode_)[\\w-]+$`; tags must not start with those either.
+    assert.match(tool.name, /^(?!copilot_|vscode_)[\w-]+$/);
+    for (const tag of tool.tags) assert.doesNotMatch(tag, /^(copilot_|vscode_)/);
+    assert.ok(tool.displayName && tool.modelDescription, 'required by VS Code');
+    if (tool.canBeReferencedInPrompt) assert.match(tool.toolReferenceName ?? '', /^[\w-]+$/);
+  }
+  // lm.registerTool, lm.tools and LanguageModelTool.prepareInvocation are in the API since 1.95: the oldest VS Code the e2e suite runs (1.100) has them.
+  assert.equal(manifest.engines.vscode, '^1.100.0');
 });

@@ -224,6 +224,12 @@ export interface PushOptions extends EngineOptions {
   confirm?: (question: SendQuestion) => Promise<boolean>;
   /** Another process holds the file: waiting for it. */
   onWait?: (holder: string) => void;
+  /**
+   * The text the caller planned for `file` (an agent's plan token covers it):
+   * when the file holds another text once locked, nothing is sent (`stale`).
+   * The plan was read without the lock; this holds it to the moment of sending.
+   */
+  plannedText?: (file: string) => string | undefined;
 }
 
 export interface PushOutcome {
@@ -319,6 +325,8 @@ export async function pushFile(connection: Connection, files: SeriesFiles, file:
   return files.withLock(
     file,
     async (locked) => {
+      const planned = options.plannedText?.(file);
+      if (planned !== undefined && planned !== locked.text) throw new EngineProblem('stale', 'The file changed since it was planned: nothing was sent. Plan again.');
       const analyzed: AnalyzedFile = analyzeFile(locked.text);
       let status = await fileStatus(connection, locked.text, options);
       const action = decide(status, options.mode, connection, options.force ?? false, options.confirm !== undefined);

@@ -32,6 +32,8 @@ export type EngineProblemKind =
   | 'unsaved'
   /** The file could not be read or is not a coupon file at all. */
   | 'unreadable'
+  /** The file under its lock is not the text the caller planned (an agent's plan): nothing was sent. */
+  | 'stale'
   /** The user said no, or cancelled. */
   | 'cancelled';
 

@@ -8,7 +8,9 @@ import type { Diagnostic } from 'vscode-json-languageservice';
 import type { Failure } from './failures';
 import type { FilePlan, FilePushResult, Plan } from './operations';
 
-export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+/** LSP's severities 1 to 4, by name. */
+export const SEVERITY_NAMES = ['error', 'warning', 'information', 'hint'] as const;
+export type SeverityName = (typeof SEVERITY_NAMES)[number];
 
 export function severityName(diagnostic: Diagnostic): SeverityName {
   switch (diagnostic.severity) {

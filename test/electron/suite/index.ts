@@ -8,6 +8,7 @@ import { runAll } from './runner';
 // Registration order is run order: language features first, then commands.
 import './language.test';
 import './commands.test';
+import './agentTools.test';
 import './manifest.test';
 
 export async function run(): Promise<void> {
