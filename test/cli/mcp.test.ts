@@ -171,11 +171,14 @@ test('coupon_validate: 1-based problems with quick fixes, content or path; paths
 
 test('coupon_explain: a rule with its docs\' words, a field with its values, suggestions for a typo; the resources hold the schema and the rules', async () => {
   const mcp = await session([]);
-  const rule = await mcp.call(TOOL_NAMES.explain, { code: 'redemption-limit-any-user' });
+  const rule = await mcp.call(TOOL_NAMES.explain, { code: 'redemption-limit-value' });
   const explained = rule.structuredContent.rule as { severity: string; source: string; quotes: { text: string }[]; howToFix: string };
   assert.equal(explained.severity, 'error');
   assert.equal(explained.source, 'vendor docs');
-  assert.match(explained.quotes[0].text, /anyUser/);
+  assert.match(explained.quotes[0].text, /greater than 0/);
+  const inferred = (await mcp.call(TOOL_NAMES.explain, { code: 'redemption-limit-any-user' })).structuredContent.rule as { severity: string; source: string; whyInferred?: string };
+  assert.deepEqual([inferred.severity, inferred.source], ['warning', 'inferred']);
+  assert.match(inferred.whyInferred ?? '', /./);
   const field = await mcp.call(TOOL_NAMES.explain, { field: 'redemptionPerCouponMaxLimit' });
   assert.equal((field.structuredContent.field as { unlimitedValue: number }).unlimitedValue, -1);
   const values = await mcp.call(TOOL_NAMES.explain, { field: 'discountType' });

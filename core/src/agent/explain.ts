@@ -51,17 +51,18 @@ export interface RuleExplanation {
   severity: 'error' | 'warning';
   source: RuleFacts['source'];
   catches: string;
+  /** The rule's documentation (Markdown): where it applies, what it does not catch. */
+  documentation?: string;
   quotes: { document: string; text: string }[];
   whyInferred?: string;
   howToFix: string;
   quickFix: boolean;
 }
 
-/** How to fix what a rule reports: its documentation where there is some, else what its kind of rule asks. */
+/** How to fix what a rule reports: what its kind of rule asks, and its quick fix when it has one (its documentation is given apart). */
 function howToFix(facts: RuleFacts): string {
   const quickFix = facts.quickFix === undefined ? '' : ` coupon_validate gives a quick fix with each problem (its "fixes")${typeof facts.quickFix === 'string' ? `: ${facts.quickFix}` : ''}.`;
   const each = 'Each problem\'s message says what to change where.';
-  if (facts.description) return `${facts.description}${quickFix}`;
   switch (facts.source) {
     case 'json':
       return `Make the file strict JSON (no comments, no trailing commas, double-quoted keys and strings): the file is the request body. ${each}${quickFix}`;
@@ -87,6 +88,7 @@ export function explainRule(code: string): RuleExplanation {
     severity: facts.severity,
     source: facts.source,
     catches: facts.summary,
+    ...(facts.description ? { documentation: facts.description } : {}),
     quotes: facts.quotes,
     ...(facts.reason ? { whyInferred: facts.reason } : {}),
     howToFix: howToFix(facts),

@@ -201,6 +201,7 @@ export const AGENT_TOOLS: readonly AgentToolDefinition[] = [
             severity: { type: 'string', enum: ['error', 'warning'] },
             source: { type: 'string', enum: ['json', 'vendor docs', 'inferred', 'this tool'], description: 'Where the rule comes from.' },
             catches: string('What the rule catches.'),
+            documentation: string('The rule\'s documentation (Markdown): where it applies, what it does not catch.'),
             quotes: array(object({ document: { type: 'string' }, text: { type: 'string' } }, ['document', 'text']), 'The vendor docs\' sentences the rule rests on, verbatim.'),
             whyInferred: string('Why the rule is only a warning (inferred rules).'),
             howToFix: string('How to fix what it reports.'),
