@@ -1,8 +1,8 @@
 /**
- * The extension in a real editor: code-server (VS Code 1.100's workbench and
- * extension host) with the packaged .vsix, driven through headless Chromium
- * as a person would (keyboard, mouse, command palette), against a sandbox
- * started here in the test process.
+ * The extension in a real editor: code-server (the workbench and extension host
+ * of each VS Code version the suite runs on) with the packaged .vsix, driven
+ * through headless Chromium as a person would (keyboard, mouse, command
+ * palette), against a sandbox started here in the test process.
  *
  *   npm run test:e2e              (prepares code-server, packages the .vsix)
  *   node --test --test-reporter=spec out/test/e2e/coupon.e2e.js
