@@ -145,7 +145,11 @@ for module in "${NATIVE_CANDIDATES[@]}"; do [[ -f "$VSCODE/node_modules/$module/
 (( ${#NATIVE[@]} == 5 )) || fail "expected kerberos, node-pty, @parcel/watcher, @vscode/spdlog and a native watchdog in $VSCODE/node_modules; found: ${NATIVE[*]}"
 if ! step_done 3-native-rebuild; then
   log "3/5 $STEP (${NATIVE[*]}; ~1 min)"
-  (cd "$VSCODE" && npm_config_yes=true npm rebuild --loglevel=error "${NATIVE[@]}" >&2)
+  # kerberos's install script first asks GitHub for a prebuilt binary
+  # (prebuild-install): build_from_source=kerberos skips that, so nothing is
+  # fetched from outside the registry (node-pty and @parcel/watcher read only
+  # the value "true", and keep their packaged prebuilds).
+  (cd "$VSCODE" && npm_config_yes=true npm_config_build_from_source=kerberos npm rebuild --loglevel=error "${NATIVE[@]}" >&2)
   mark_step 3-native-rebuild
 fi
 for module in "${NATIVE[@]}"; do
