@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { applyEdits, modify, parse } from 'jsonc-parser';
 import { DEFAULT_SANDBOX_PORT } from '../core/src/environments';
 import { Sandbox, sandboxAnswers, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../core/src/sandbox';
-import { CodeServer, codeServerDir, killTree, startCodeServer } from '../test/e2e/harness';
+import { CodeServer, codeServerDir, codeServerPrepared, killTree, startCodeServer } from '../test/e2e/harness';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
@@ -221,7 +221,7 @@ async function checkEditorPort(options: StartOptions): Promise<void> {
 }
 
 async function openCodeServer(options: StartOptions, demo: string): Promise<void> {
-  if (!fs.existsSync(path.join(codeServerDir(), '.prepared'))) {
+  if (!codeServerPrepared()) {
     log(`code is not on the PATH: preparing code-server in ${codeServerDir()} (once, a few minutes; apt-get needs root or sudo)`);
     // npm start needs no browser of its own: only the e2e tests need Chromium.
     await run('bash', [path.join(REPO_ROOT, 'scripts', 'e2e', 'prepare-code-server.sh')], { ...process.env, PREPARE_WITHOUT_CHROMIUM: '1' });

@@ -1,8 +1,8 @@
 /**
- * The extension in a real editor: code-server (VS Code 1.100's workbench and
- * extension host) with the packaged .vsix, driven through headless Chromium
- * as a person would (keyboard, mouse, command palette), against a sandbox
- * started here in the test process.
+ * The extension in a real editor: code-server (the workbench and extension host
+ * of each VS Code version the suite runs on) with the packaged .vsix, driven
+ * through headless Chromium as a person would (keyboard, mouse, command
+ * palette), against a sandbox started here in the test process.
  *
  *   npm run test:e2e              (prepares code-server, packages the .vsix)
  *   node --test --test-reporter=spec out/test/e2e/coupon.e2e.js
@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { Sandbox, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_SECOND_ORG_ID, SANDBOX_SECOND_ORG_USERNAME, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
 import {
+  activeTabDirty,
   activeTabTitle,
   chooseQuickFix,
   clearNotifications,
@@ -282,7 +283,7 @@ async function openAndTimeDiagnostics(t: TestContext, p: Page, name: string): Pr
 /** Closes every editor (an unopened file's problems stay listed: the workspace-wide check). */
 async function closeAllEditors(p: Page): Promise<void> {
   await runCommand(p, 'View: Close All Editors');
-  await p.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+  await p.locator('.editor-group-container [role="tab"]').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
 }
 
 async function saveActiveEditor(p: Page, file: string, contains: string): Promise<void> {
@@ -464,7 +465,7 @@ test('4. Create on Server, edit + Update on Server, Compare with Server', { time
     await focusEditor(p);
     await p.keyboard.press('Control+End');
     await waitFor(async () => (await editorText(p)).includes(`"id": ${created}`), { message: `the editor does not show "id": ${created}` });
-    assert.equal(await p.locator('.editor-group-container.active .tab.active.dirty').count(), 0, 'the file was saved');
+    assert.equal(await activeTabDirty(p), false, 'the file was saved');
     await progressDone(p);
     await shot(t, p, '07-created-on-server');
 
@@ -529,8 +530,7 @@ test('5. a failing server: Update shows a readable error and leaves the file unt
         sandbox!.setFaults({});
       }
       assert.ok(fs.readFileSync(file).equals(before), 'the file on disk is byte-identical');
-      const dirty = await p.locator('.editor-group-container.active .tab.active.dirty').count();
-      assert.equal(dirty, 0, 'the editor holds no unsaved change');
+      assert.equal(await activeTabDirty(p), false, 'the editor holds no unsaved change');
     }
   }),
 );

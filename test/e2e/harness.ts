@@ -23,7 +23,14 @@ import { chromium, Browser, BrowserContext, Locator, Page } from 'playwright-cor
 declare const document: any;
 declare const window: any;
 
-export const CODE_SERVER_VERSION = process.env.CODE_SERVER_VERSION || '4.100.3';
+/** The code-server releases the suite runs on, oldest first (scripts/e2e/code-server-versions). */
+export const CODE_SERVER_VERSIONS: readonly string[] = fs
+  .readFileSync(path.join(findRepoRoot(__dirname), 'scripts', 'e2e', 'code-server-versions'), 'utf8')
+  .split('\n')
+  .map((line) => /^\s*([0-9][0-9.]*)/.exec(line)?.[1])
+  .filter((version): version is string => !!version);
+/** The release this run drives: CODE_SERVER_VERSION, or the oldest of the list. */
+export const CODE_SERVER_VERSION = process.env.CODE_SERVER_VERSION || CODE_SERVER_VERSIONS[0];
 export const CHROMIUM_PATH = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -57,6 +64,8 @@ export const RESULTS_DIR = process.env.E2E_RESULTS_DIR || path.join(REPO_ROOT, '
 
 /** Default timeout (ms) for UI waits; E2E_TIMEOUT overrides. */
 export const DEFAULT_TIMEOUT = Number(process.env.E2E_TIMEOUT) || 20_000;
+/** How long quick open may search for a file (the first search of a new window is the slow one). */
+const QUICK_OPEN_SEARCH_TIMEOUT = Math.max(DEFAULT_TIMEOUT, 60_000);
 
 function findRepoRoot(start: string): string {
   let dir = start;
@@ -77,17 +86,41 @@ export function codeServerDir(): string {
   return path.join(cache, `code-server-${CODE_SERVER_VERSION}`);
 }
 
+/** True when the prepare script has finished in codeServerDir() (code-server and the Node it runs on). */
+export function codeServerPrepared(): boolean {
+  const dir = codeServerDir();
+  return fs.existsSync(path.join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js')) && fs.existsSync(path.join(dir, '.prepared')) && fs.existsSync(path.join(dir, '.node'));
+}
+
 /** Path of code-server's entry.js; throws a clear error when not prepared. */
 export function codeServerEntry(): string {
   const dir = codeServerDir();
   const entry = path.join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-  if (!fs.existsSync(entry) || (!process.env.CODE_SERVER_DIR && !fs.existsSync(path.join(dir, '.prepared')))) {
+  if (!fs.existsSync(entry) || (!process.env.CODE_SERVER_DIR && !codeServerPrepared())) {
     throw new Error(
       `code-server ${CODE_SERVER_VERSION} is not prepared in ${dir}. ` +
         `Run scripts/e2e/prepare-code-server.sh first (a few minutes, once; it is cached).`,
     );
   }
   return entry;
+}
+
+/**
+ * The Node that runs code-server: the one the prepare script installed for
+ * this version (its folder is in <dir>/.node; code-server 4.100 asks for Node
+ * 20, later releases for 22 or 24). With CODE_SERVER_DIR and no .node there,
+ * CODE_SERVER_NODE or this process's own Node.
+ */
+export function codeServerNode(): string {
+  const pointer = path.join(codeServerDir(), '.node');
+  if (fs.existsSync(pointer)) return path.join(fs.readFileSync(pointer, 'utf8').trim(), 'bin', 'node');
+  return process.env.CODE_SERVER_NODE || process.execPath;
+}
+
+/** The environment for code-server and its CLI: its Node first on PATH (for anything it starts by name). */
+function codeServerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const node = codeServerNode();
+  return { ...env, PATH: [path.dirname(node), env.PATH].filter(Boolean).join(path.delimiter) };
 }
 
 /** True when code-server and chromium are available (for conditional skips). */
@@ -156,6 +189,8 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
   'github.copilot.enable': { '*': false },
   'editor.accessibilitySupport': 'off',
   'workbench.editor.enablePreview': false,
+  // Newer workbenches open an empty secondary side bar (chat) beside the editor.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /** A free TCP port on 127.0.0.1. */
@@ -190,7 +225,8 @@ function delay(ms: number): Promise<void> {
 /** Runs code-server's CLI (e.g. --install-extension) to completion. */
 function runCodeServerCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [codeServerEntry(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const entry = codeServerEntry();
+    const child = spawn(codeServerNode(), [entry, ...args], { env: codeServerEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -332,7 +368,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     '--extensions-dir', opts.extensionsDir,
     opts.workspace,
   ];
-  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(codeServerNode(), args, { env: codeServerEnv(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
   child.stdout!.on('data', (d) => (logs += d));
   child.stderr!.on('data', (d) => (logs += d));
@@ -381,11 +417,16 @@ export interface Workbench {
 /** Launches headless chromium, opens url and waits for the workbench. */
 export async function openWorkbench(
   url: string,
-  opts: { timeout?: number; viewport?: { width: number; height: number } } = {},
+  opts: {
+    timeout?: number;
+    viewport?: { width: number; height: number };
+    /** Accept a test's self-signed certificate (e.g. an HTTPS server on 127.0.0.1 a page loads images from). */
+    ignoreHttpsErrors?: boolean;
+  } = {},
 ): Promise<Workbench> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   try {
-    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
+    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 }, ignoreHTTPSErrors: opts.ignoreHttpsErrors ?? false });
     const page = await context.newPage();
     page.setDefaultTimeout(DEFAULT_TIMEOUT);
     const consoleErrors: string[] = [];
@@ -477,11 +518,28 @@ async function closeQuickInputIfOpen(page: Page): Promise<void> {
   if (await page.locator(QUICK_INPUT).isVisible()) await page.keyboard.press('Escape');
 }
 
-/** Active editor tab label (file name), or undefined. */
+/**
+ * The active editor group's selected tab, by its ARIA role: its accessible
+ * name (aria-label) is the file name, or e.g. "a.json (server) ↔ a.json" for
+ * a diff. (VS Code 1.139 renders the visible name in two parts, name and
+ * extension, so the tab's text is not a stable handle; its label is.)
+ */
+export function activeTab(page: Page): Locator {
+  return page.locator('.editor-group-container.active [role="tablist"] [role="tab"][aria-selected="true"]').first();
+}
+
+/** Whether the active editor holds unsaved changes (its tab is marked dirty); throws when no tab is active. */
+export async function activeTabDirty(page: Page): Promise<boolean> {
+  const tab = activeTab(page);
+  if (!(await tab.count())) throw new Error('no active editor tab');
+  return tab.evaluate((el: any) => el.classList.contains('dirty') as boolean);
+}
+
+/** Active editor tab's accessible name (the file name), or undefined. */
 export async function activeTabName(page: Page): Promise<string | undefined> {
-  const tab = page.locator('.editor-group-container.active .tab.active .label-name').first();
+  const tab = activeTab(page);
   if (!(await tab.count())) return undefined;
-  return norm(await tab.innerText());
+  return norm((await tab.getAttribute('aria-label')) ?? '');
 }
 
 /**
@@ -493,32 +551,33 @@ export async function activeTabName(page: Page): Promise<string | undefined> {
 export async function quickOpen(page: Page, fileName: string, opts: { timeout?: number } = {}): Promise<number> {
   const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
   const base = path.basename(fileName);
-  let enteredAt = Date.now();
+  // The first search of a new window waits for the search process to start:
+  // about 10 s on a busy 2-core machine (1.100 and 1.139 alike), over 20 s at
+  // worst seen; so it gets its own, longer, time.
+  const searchTimeout = opts.timeout ?? QUICK_OPEN_SEARCH_TIMEOUT;
   const input = await openQuickInput(page, 'Control+P', '');
+  const labels = async (): Promise<string[]> =>
+    (await page.locator(QUICK_INPUT_ROWS).evaluateAll((rows: any[]) =>
+      rows
+        .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+        .map((r) => (r.querySelector('.label-name')?.textContent ?? '') as string),
+    )).map(norm);
   await input.fill(fileName);
-  // Wait until the result list shows the file (search runs asynchronously).
-  const row = page.locator(QUICK_INPUT_ROWS, { has: page.locator('.label-name', { hasText: base }) }).first();
-  await row.waitFor({ state: 'visible', timeout });
-  await waitFor(
-    async () => {
-      const first = page.locator(QUICK_INPUT_ROWS).first();
-      const label = await first.locator('.label-name').first().innerText().catch(() => '');
-      return norm(label) === base || undefined;
-    },
-    { timeout, message: `quick open: "${base}" is not the first result` },
-  ).catch(async () => {
-    // Not first: pick the matching row with the mouse instead.
-    enteredAt = Date.now();
-    await row.click();
+  let shown: string[] = [];
+  await waitFor(async () => (shown = await labels()).includes(base), {
+    timeout: searchTimeout,
+    message: () => `quick open: "${base}" was not listed; the list showed ${JSON.stringify(shown)}`,
   });
-  if (await page.locator(QUICK_INPUT).isVisible()) {
-    enteredAt = Date.now();
-    await page.keyboard.press('Enter');
-  }
-  const tab = page.locator('.editor-group-container.active .tab.active', {
-    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegex(base)}$`) }),
+  const first = (await labels())[0] === base;
+  const enteredAt = Date.now();
+  if (first) await page.keyboard.press('Enter');
+  // Not first: pick the matching row with the mouse.
+  else await page.locator(QUICK_INPUT_ROWS, { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegex(base)}$`) }) }).first().click();
+  let shownTab: string | undefined;
+  await waitFor(async () => (shownTab = await activeTabName(page)) === base || undefined, {
+    timeout,
+    message: () => `quick open: the active tab is ${JSON.stringify(shownTab)}, not "${base}"`,
   });
-  await tab.waitFor({ state: 'visible', timeout });
   await page
     .locator('.editor-group-container.active .monaco-editor .view-lines .view-line')
     .first()
@@ -554,9 +613,16 @@ export async function runCommand(page: Page, title: string, opts: { timeout?: nu
       { timeout: Math.max(500, Math.min(3_000 + attempt * 1_000, deadline - Date.now())) },
     ).catch(() => undefined);
     if (index) {
+      const typed = await input.inputValue();
       if (index === 1) await page.keyboard.press('Enter');
       else await page.locator(QUICK_INPUT_ROWS).nth(index - 1).click();
-      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout }).catch(() => undefined);
+      // The palette is done when its widget hides, or when the command has put
+      // its own quick pick in the same widget (1.139 keeps it shown then), so
+      // the input no longer holds what was typed.
+      await waitFor(
+        async () => !(await page.locator(QUICK_INPUT).isVisible()) || (await input.inputValue().catch(() => '')) !== typed,
+        { timeout, message: `the command palette stayed open after choosing "${title}"` },
+      ).catch(() => undefined);
       return;
     }
     await closeQuickInputIfOpen(page);
@@ -852,11 +918,9 @@ export async function chooseQuickFix(page: Page, title: string | RegExp): Promis
   throw new Error(`code action menu: no entry matching ${String(title)}`);
 }
 
-/** Full text of the active editor tab (for a diff editor e.g. "a.json (server) ↔ a.json"). */
+/** Full name of the active editor tab (for a diff editor e.g. "a.json (server) ↔ a.json"). */
 export async function activeTabTitle(page: Page): Promise<string | undefined> {
-  const tab = page.locator('.editor-group-container.active .tab.active').first();
-  if (!(await tab.count())) return undefined;
-  return norm((await tab.getAttribute('aria-label')) || (await tab.innerText()));
+  return activeTabName(page);
 }
 
 const OUTPUT_EDITOR = '.part.panel .output-view .monaco-editor, .part.panel .output .monaco-editor';
@@ -872,9 +936,11 @@ const OUTPUT_EDITOR = '.part.panel .output-view .monaco-editor, .part.panel .out
 export async function readOutputView(page: Page, opts: { timeout?: number; maxPages?: number } = {}): Promise<string[]> {
   const editor = page.locator(OUTPUT_EDITOR).first();
   await editor.waitFor({ state: 'visible', timeout: opts.timeout ?? DEFAULT_TIMEOUT });
-  // Focus the view by its first rendered line (the view-lines box itself can
-  // extend under other parts of the workbench).
-  await editor.locator('.view-lines > .view-line').first().click();
+  // Focus the view through its command (a click on its text can land on the
+  // panel's title bar, which 1.139 draws over the first line), and wait
+  // until the keyboard is in its editor.
+  await runCommand(page, 'Output: Focus on Output View');
+  await waitFor(() => editor.evaluate((el: any) => el.contains(document.activeElement)), { message: 'the Output view did not take the focus' });
   await page.keyboard.press('Control+Home');
   const seen = new Set<string>();
   const grab = async (): Promise<string[]> =>

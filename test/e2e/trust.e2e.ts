@@ -4,7 +4,7 @@
  * and credentials wait for trust, and the environments the repository's
  * settings define are not offered. Nothing reaches the server.
  */
-import { after, before, test } from 'node:test';
+import { after, before, test, TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -63,6 +63,16 @@ after(async () => {
 
 test('Restricted Mode: diagnostics work; Create waits for trust; the repository\'s environment is not offered; nothing is sent', { timeout: 120_000 }, async (t) => {
   if (!available.ok) return t.skip(`SKIPPED: ${available.reason}`);
+  try {
+    await restrictedMode(t);
+  } catch (error) {
+    if (wb) t.diagnostic(`failure screenshot: ${await screenshot(wb.page, 'failure-restricted-mode').catch(() => 'none')}`);
+    if (server) t.diagnostic(`code-server log (tail):\n${server.logs().slice(-3000)}`);
+    throw error;
+  }
+});
+
+async function restrictedMode(t: TestContext): Promise<void> {
   const p = wb!.page;
   await openProblemsPanel(p);
   await quickOpen(p, 'series.coupon.json');
@@ -86,4 +96,4 @@ test('Restricted Mode: diagnostics work; Create waits for trust; the repository\
   await p.keyboard.press('Escape');
   await screenshot(p, '21-restricted-mode-create-refused');
   assert.deepEqual(sandbox!.requests(), [], 'no request reached the server');
-});
+}
