@@ -199,8 +199,10 @@ test('file discovery: folders recurse (node_modules and .git skipped), globs wit
 
 test('colour only on a terminal without NO_COLOR; progress on a terminal stderr for many files', async () => {
   const tty = await coupon(['validate', 'invalid.coupon.json'], { cwd: folder.dir, tty: true });
+  // eslint-disable-next-line no-control-regex -- the ANSI colour escape itself
   assert.match(tty.stdout, /\u001b\[31merror\u001b\[0m/);
   const noColor = await coupon(['validate', 'invalid.coupon.json'], { cwd: folder.dir, tty: true, env: { NO_COLOR: '1' } });
+  // eslint-disable-next-line no-control-regex -- the ANSI colour escape itself
   assert.doesNotMatch(noColor.stdout, /\u001b\[/);
   const many = await tempFolder(Object.fromEntries(Array.from({ length: 200 }, (_, index) => [`s${index}.coupon.json`, VALID])));
   try {

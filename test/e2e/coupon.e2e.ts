@@ -106,7 +106,7 @@ const EXPECTED_INVALID = [
 
 function writeWorkspaceSettings(settings: Record<string, unknown>): void {
   fs.mkdirSync(path.dirname(workspaceSettingsFile), { recursive: true });
-  fs.writeFileSync(workspaceSettingsFile, JSON.stringify(settings, null, 2) + '\n');
+  fs.writeFileSync(workspaceSettingsFile, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 function createWorkspace(sandboxPort: number): void {
@@ -271,11 +271,8 @@ async function openAndTimeDiagnostics(t: TestContext, p: Page, name: string): Pr
   const { row, squiggle } = (await handle.jsonValue()) as { row: number; squiggle: number };
   const ms = row - enteredAt;
   openToDiagnostics.push(ms);
-  t.diagnostic(
-    `open→diagnostics on screen (${name}): Problems row after ${ms} ms, ` +
-      (squiggle ? `error squiggle after ${squiggle - enteredAt} ms` : 'no squiggle in view (the problem is further down)') +
-      ' (from quick open Enter)',
-  );
+  const squiggleAfter = squiggle ? `error squiggle after ${squiggle - enteredAt} ms` : 'no squiggle in view (the problem is further down)';
+  t.diagnostic(`open→diagnostics on screen (${name}): Problems row after ${ms} ms, ${squiggleAfter} (from quick open Enter)`);
   return ms;
 }
 

@@ -125,7 +125,7 @@ test('extension-host suite in VS Code desktop (@vscode/test-electron)', { timeou
     );
     const started = Date.now();
     let exitCode: number | undefined;
-    let failure: unknown;
+    let failure: { error: unknown } | undefined;
     try {
       exitCode = await runTests({
         vscodeExecutablePath: vscodeFound.executable,
@@ -145,7 +145,7 @@ test('extension-host suite in VS Code desktop (@vscode/test-electron)', { timeou
         ],
       });
     } catch (error) {
-      failure = error;
+      failure = { error };
     }
     t.diagnostic(`VS Code ran the suite in ${Date.now() - started} ms (exit code ${exitCode ?? 'none'})`);
     if (fs.existsSync(resultsFile)) {
@@ -153,7 +153,7 @@ test('extension-host suite in VS Code desktop (@vscode/test-electron)', { timeou
         t.diagnostic(`${r.ok ? '✔' : '✖'} ${r.name} (${r.ms} ms)${r.error ? `: ${r.error.split('\n')[0]}` : ''}`);
       }
     }
-    if (failure) throw failure;
+    if (failure) throw failure.error;
     if (exitCode !== 0) throw new Error(`the extension-host suite failed (exit code ${exitCode})`);
   } finally {
     if ('xvfb' in display && display.xvfb) display.xvfb.kill();

@@ -252,7 +252,12 @@ export function unexpectedAnswer(answer: HttpAnswer, context: RequestContext, ex
   return new CouponApiError('bad-response', `${message}${mayHaveBeenCreated(context)}`, { status: answer.status });
 }
 
-type ErrorWithCode = { code?: unknown; cause?: unknown; errors?: unknown; message?: unknown };
+interface ErrorWithCode {
+  code?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+  message?: unknown;
+}
 
 /** The error in a failure's `cause` / aggregate `errors` chain that carries a system or undici code. */
 function codedFailure(error: unknown): ErrorWithCode | undefined {

@@ -218,6 +218,7 @@ async function readLock(lockPath: string): Promise<SeenLock | undefined> {
 
 /** A value read from a lock file, fit for a message: a planted lock may hold anything. */
 function printable(value: unknown): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
   return String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 100);
 }
 
