@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { Sandbox, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_SECOND_ORG_ID, SANDBOX_SECOND_ORG_USERNAME, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
+import { sleep } from '../../core/src/util';
 import {
   activeTabTitle,
   chooseQuickFix,
@@ -392,7 +393,7 @@ test('2. completion offers the three expiry strategies; hover explains discountT
         while (Date.now() < deadline) {
           shown = (await readSuggestions(p)).map((l) => l.replace(/"/g, ''));
           if (['SERIES_EXPIRY', 'DAYS', 'MONTHS_END'].every((v) => shown.includes(v))) return shown;
-          await new Promise((resolve) => setTimeout(resolve, 200));
+          await sleep(200);
         }
         await p.keyboard.press('Escape');
         return undefined;

@@ -3,6 +3,7 @@
  * injected `HttpTransport`, with timeouts, cancellation, retries for idempotent
  * calls only, redacted logging and errors that say what happened.
  */
+import { isJsonObject, parseJsonOrUndefined, sleep } from '../util';
 import { basicAuthorization, Credentials, MemoryTokenStore, OAUTH_TOKEN_HEADER, OAUTH_TOKEN_PATH, OAuthToken, TokenCache, TokenStore } from './auth';
 import {
   apiErrorsFrom,
@@ -12,12 +13,11 @@ import {
   failureCode,
   HttpAnswer,
   listApiErrors,
-  parseJson,
   RequestContext,
   unexpectedAnswer,
 } from './errors';
 import { redactBodyText, redactHeaders, redactUrl, SecretScrubber } from './redact';
-import { DEFAULT_RETRY_POLICY, RetryPolicy, retryDelayMs, sleep } from './retry';
+import { DEFAULT_RETRY_POLICY, RetryPolicy, retryDelayMs } from './retry';
 import { HttpTransport, MAX_RESPONSE_BYTES } from './transport';
 import { endpointUrl, parseBaseUrl } from './url';
 
@@ -91,12 +91,8 @@ interface Call {
   signal?: AbortSignal;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isServerSeries(value: unknown): value is ServerCouponSeries {
-  return isRecord(value) && typeof value.id === 'number';
+  return isJsonObject(value) && typeof value.id === 'number';
 }
 
 function checkSeriesId(id: number): void {
@@ -234,13 +230,13 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
       if (delay === undefined) throw error;
       retryIndex++;
       log(`retry ${retryIndex} of ${call.method} ${redactUrl(url)} in ${delay} ms after ${error.kind}${error.status ? ` (${error.status})` : ''}`);
-      await sleep(delay, call.signal);
+      await sleep(delay, call.signal, () => new CouponApiError('cancelled', 'The request was cancelled.'));
     }
   }
 
   async function sendForSeries(call: Call): Promise<ServerCouponSeries> {
     const { answer, context } = await send(call);
-    const json = parseJson(answer.bodyText);
+    const json = parseJsonOrUndefined(answer.bodyText);
     if (!isServerSeries(json)) throw unexpectedAnswer(answer, context, 'a coupon series (no numeric "id")', scrub);
     return json;
   }
@@ -255,8 +251,8 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
       authenticated: false,
       ...(callOptions.signal ? { signal: callOptions.signal } : {}),
     });
-    const json = parseJson(answer.bodyText);
-    const data = isRecord(json) && isRecord(json.data) ? json.data : undefined;
+    const json = parseJsonOrUndefined(answer.bodyText);
+    const data = isJsonObject(json) && isJsonObject(json.data) ? json.data : undefined;
     if (data && typeof data.accessToken === 'string' && data.accessToken !== '' && typeof data.ttlSeconds === 'number') {
       scrubber.add(data.accessToken);
       return { accessToken: data.accessToken, ttlSeconds: data.ttlSeconds };
@@ -311,8 +307,8 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
         ...(callOptions.signal ? { signal: callOptions.signal } : {}),
       };
       const { answer, context } = await send(call);
-      const json = parseJson(answer.bodyText);
-      if (!isRecord(json) || !Array.isArray(json.entity)) throw unexpectedAnswer(answer, context, 'a list of series ({"entity": [...]})', scrub);
+      const json = parseJsonOrUndefined(answer.bodyText);
+      if (!isJsonObject(json) || !Array.isArray(json.entity)) throw unexpectedAnswer(answer, context, 'a list of series ({"entity": [...]})', scrub);
       const found = json.entity.filter(isServerSeries);
       if (found.length === 0) {
         throw new CouponApiError('not-found', `Coupon series ${list.join(', ')} was not found on ${environment}.`, { status: answer.status });

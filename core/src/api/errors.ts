@@ -3,6 +3,7 @@
  * message says what happened. What to do about it ("run Set Credentials",
  * "set CAPILLARY_PASSWORD") is each front end's to word, keyed by `kind`.
  */
+import { isJsonObject, parseJsonOrUndefined } from '../util';
 import { redactLocation } from './redact';
 import { formatBytes, ResponseTooLargeError } from './transport';
 
@@ -94,25 +95,13 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The `errors[]` of a v2 or OAuth body, or the access-group body's `errorCode`/`message`. */
 export function apiErrorsFrom(json: unknown): ApiErrorEntry[] {
-  if (!isRecord(json)) return [];
+  if (!isJsonObject(json)) return [];
   const entries: ApiErrorEntry[] = [];
   if (Array.isArray(json.errors)) {
     for (const entry of json.errors) {
-      if (!isRecord(entry)) continue;
+      if (!isJsonObject(entry)) continue;
       const code = typeof entry.code === 'number' || typeof entry.code === 'string' ? entry.code : '?';
       const message = typeof entry.message === 'string' ? entry.message : JSON.stringify(entry);
       entries.push({ code, message });
@@ -142,7 +131,7 @@ function looksLikeHtml(answer: HttpAnswer): boolean {
 
 /** "The server answered with an HTML page..." for a body that is not JSON; undefined when it is JSON. */
 function describeNonJson(answer: HttpAnswer, scrub: Scrub): string | undefined {
-  if (answer.bodyText.trim() !== '' && parseJson(answer.bodyText) !== undefined) return undefined;
+  if (answer.bodyText.trim() !== '' && parseJsonOrUndefined(answer.bodyText) !== undefined) return undefined;
   if (answer.bodyText.trim() === '') return `The server answered status ${answer.status} with an empty body instead of JSON.`;
   // Scrubbed before it is cut: a secret cut in two would no longer be recognised.
   const line = firstLine(scrub(answer.bodyText));
@@ -173,7 +162,7 @@ function saidBy(entries: readonly ApiErrorEntry[], scrub: Scrub): string {
 /** The error for a non-success HTTP answer. */
 export function errorFromAnswer(answer: HttpAnswer, context: RequestContext, scrub: Scrub = (text) => text): CouponApiError {
   const { status } = answer;
-  const json = parseJson(answer.bodyText);
+  const json = parseJsonOrUndefined(answer.bodyText);
   const apiErrors = apiErrorsFrom(json);
   const nonJson = describeNonJson(answer, scrub);
   const retryAfterSeconds = parseRetryAfter(headerValue(answer.headers, 'retry-after'));
@@ -241,7 +230,7 @@ export function errorFromAnswer(answer: HttpAnswer, context: RequestContext, scr
 /** The error for a 2xx answer that does not have the expected shape. */
 export function unexpectedAnswer(answer: HttpAnswer, context: RequestContext, expected: string, scrub: Scrub = (text) => text): CouponApiError {
   const nonJson = describeNonJson(answer, scrub);
-  const apiErrors = apiErrorsFrom(parseJson(answer.bodyText));
+  const apiErrors = apiErrorsFrom(parseJsonOrUndefined(answer.bodyText));
   if (!nonJson && apiErrors.length > 0) {
     return new CouponApiError('validation', `The server rejected the request (${answer.status}): ${listApiErrors(apiErrors, scrub)}.`, {
       status: answer.status,

@@ -17,6 +17,7 @@ import { Deployment, utcNow, withDeployment, withoutLegacyIds } from '../deploym
 import { deploymentKey } from '../environments';
 import { FILE_SUFFIX as COUPON_FILE_SUFFIX } from '../protocol';
 import { compareWithServer, mergeServerIntoFile, SeriesComparison, seriesFromServer, sentFields, SERIES_KEY } from '../series';
+import type { JsonObject } from '../util';
 import type { ValidationOptions } from '../validate';
 import type { Connection } from './connection';
 import type { LockedFile, SeriesFiles } from './files';
@@ -24,8 +25,6 @@ import { requestFingerprint, serverFingerprint } from './fingerprints';
 import { EngineProblem } from './problems';
 import { Failure, failureOf, isExpectedFailure } from './failures';
 import { AnalyzedFile, analyzeFile, fieldsAnUpdateMayReset, FileStatus, lookupFor, orgShownBy, SeriesState, withValidation } from './status';
-
-type JsonObject = Record<string, unknown>;
 
 /** How many ids one `GET ?ids=` asks for. */
 const IDS_PER_READ = 50;

@@ -10,9 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { OAUTH_TOKEN_PATH } from '../api/auth';
 import { SERIES_PATH } from '../api/client';
 import { SERIES_KEY } from '../schema';
+import { isJsonObject, JsonObject, parseJsonOrUndefined, sleep } from '../util';
 import { Principal, SandboxAuth } from './auth';
 import { CONTROL_HEADER, CONTROL_PATH, foreignRequestProblem, hasControlHeader, isLoopbackAddress } from './control';
-import { CheckFailure, createFailures, DATE_FIELDS, isJsonObject, JsonObject, serverInstant, STORED_REQUEST_FIELDS, updateFailures, utcText } from './checks';
+import { CheckFailure, createFailures, DATE_FIELDS, serverInstant, STORED_REQUEST_FIELDS, updateFailures, utcText } from './checks';
 import { SANDBOX_DEFAULT_ORG_ID, SANDBOX_ORGS, SandboxAccess } from './credentials';
 import { FaultSwitches, parseFaults, SandboxFaults } from './faults';
 import { accessDenied, gatewayErrorPage, Reply, SANDBOX_ERROR_CODES as CODES, seriesAnswer, v2Error } from './responses';
@@ -114,10 +115,6 @@ function send(response: ServerResponse, reply: Reply): void {
     ...reply.headers,
   });
   response.end(text);
-}
-
-function wait(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function invalidInput(message: string): Reply {
@@ -232,13 +229,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   function token(bodyText: string): Reply {
-    const body: unknown = (() => {
-      try {
-        return JSON.parse(bodyText);
-      } catch {
-        return undefined;
-      }
-    })();
+    const body = parseJsonOrUndefined(bodyText);
     const issued = isJsonObject(body) ? auth.issueToken(body.key, body.secret) : undefined;
     if (!issued) return { status: 401, body: { data: null, errors: [{ code: CODES.invalidClient, message: 'Invalid client key and secret' }] } };
     return { status: 200, body: { data: issued, errors: null } };
@@ -319,7 +310,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const method = request.method ?? 'GET';
     const path = url.pathname;
     const delay = faults.take('delayMs', method, path);
-    if (delay) await wait(delay.ms);
+    if (delay) await sleep(delay.ms);
     const drop = faults.take('dropConnection', method, path);
     if (drop && !drop.afterProcessing) return null;
     const failure = faults.take('status5xx', method, path);
