@@ -1,6 +1,7 @@
 // ESLint for the TypeScript of core/, server/, client/, cli/, scripts/*.ts and test/
 // (`npm run lint`, run by `npm test`). What it enforces, and why:
-// - JavaScript's and typescript-eslint's recommended rules (correctness, not style);
+// - JavaScript's and typescript-eslint's recommended rules (correctness, not
+//   style; no unused variables, as tsc's noUnusedLocals also says);
 // - short functions (at most 100 lines of code) outside tests: a long function
 //   does several jobs, and each job wants a name;
 // - no import cycles: core/ is layered (api → engine → front ends), and a cycle
@@ -10,6 +11,8 @@
 // - the conventions the code already follows (eqeqeq, const, braces on
 //   multi-line bodies, interfaces for object types...). Nothing else about
 //   layout: no formatter rules.
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
@@ -33,7 +36,7 @@ export default tseslint.config(
     extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: {
       // One program for the whole tree (the root tsconfig includes every linted file): faster than a program per tsconfig.
-      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: './tsconfig.json', tsconfigRootDir: dirname(fileURLToPath(import.meta.url)) },
     },
     plugins: { 'import-x': importX },
     settings: {
@@ -73,8 +76,6 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-assertions': 'error',
       '@typescript-eslint/consistent-indexed-object-style': 'error',
       '@typescript-eslint/consistent-type-definitions': 'error',
-      // tsc (noUnusedLocals/noUnusedParameters) reports these already, with the same verdicts.
-      '@typescript-eslint/no-unused-vars': 'off',
     },
   },
   {
