@@ -1,8 +1,9 @@
 /**
- * A small argv parser for the `coupon` commands: long options (`--name value`,
- * `--name=value`), short aliases (`-o FILE`), boolean flags, repeatable
- * options and `--` to end options. Bad usage throws `UsageError` (exit 2).
+ * The `coupon` commands' options: node's `util.parseArgs` reads the argv;
+ * this module describes each command's options (for parsing and for help),
+ * refuses secret-looking flags, and words bad usage as a `UsageError` (exit 2).
  */
+import { parseArgs as parseArgv } from 'node:util';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -44,46 +45,64 @@ export function secretFlagMessage(flag: string): string {
   );
 }
 
+/** The secret-looking flags of an argv, up to `--`: refused before anything is parsed. */
+function refuseSecretFlags(argv: readonly string[]): void {
+  for (const arg of argv) {
+    if (arg === '--') return;
+    if (arg.startsWith('-') && arg !== '-') {
+      const flag = arg.split('=')[0];
+      if (isSecretFlag(flag)) throw new UsageError(secretFlagMessage(flag));
+    }
+  }
+}
+
+/** What the user wrote, checked against the spec (node's parser left lenient so that the messages are ours). */
+function optionValue(token: OptionToken, spec: OptionSpec): string | true {
+  const flag = token.rawName;
+  if (spec.type === 'boolean') {
+    if (token.value !== undefined) throw new UsageError(`${flag} takes no value`);
+    return true;
+  }
+  const value = token.value;
+  const needs = `${flag} needs a value${spec.value ? ` (${spec.value})` : ''}`;
+  if (value === undefined || value === '') throw new UsageError(needs);
+  // node's parser takes the next argument even when it is an option: `--format --strict`.
+  if (!token.inlineValue && value.startsWith('-') && value !== '-') throw new UsageError(`${needs}; for a value that starts with "-", write ${flag}=${spec.value ?? 'VALUE'}`);
+  if (spec.choices && !spec.choices.includes(value)) throw new UsageError(`${flag} must be one of ${spec.choices.join(', ')}, not "${value}"`);
+  return value;
+}
+
+type OptionToken = Extract<NonNullable<ReturnType<typeof parseArgv>['tokens']>[number], { kind: 'option' }>;
+
+/**
+ * Parses a command's argv with node's `util.parseArgs` (long options,
+ * `--name=value`, short aliases and `-ovalue`, `--` ending the options),
+ * then checks it against the command's specs.
+ */
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[], command: string): ParsedArgs {
+  refuseSecretFlags(argv);
   const byName = new Map(specs.map((spec) => [spec.name, spec]));
-  const byShort = new Map(specs.filter((spec) => spec.short).map((spec) => [spec.short as string, spec]));
+  const { tokens } = parseArgv({
+    args: [...argv],
+    options: Object.fromEntries(specs.map((spec) => [spec.name, { type: spec.type === 'boolean' ? 'boolean' : 'string', ...(spec.short ? { short: spec.short } : {}), multiple: spec.type === 'list' }])),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const positionals: string[] = [];
   const options: ParsedArgs['options'] = {};
-
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index];
-    if (arg === '--') {
-      positionals.push(...argv.slice(index + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const long = arg.startsWith('--');
-    const equals = arg.indexOf('=');
-    const flag = equals > 0 ? arg.slice(0, equals) : arg;
-    const name = flag.replace(/^--?/, '');
-    if (isSecretFlag(name)) throw new UsageError(secretFlagMessage(flag));
-    const spec = long ? byName.get(name) : byShort.get(name);
-    if (!spec) throw new UsageError(`unknown option ${flag} for "coupon ${command}" (see coupon ${command} --help)`);
-    if (spec.type === 'boolean') {
-      if (equals > 0) throw new UsageError(`${flag} takes no value`);
-      options[spec.name] = true;
-      continue;
-    }
-    let value: string | undefined;
-    if (equals > 0) value = arg.slice(equals + 1);
-    else if (index + 1 < argv.length && !(argv[index + 1].startsWith('-') && argv[index + 1] !== '-')) value = argv[++index];
-    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value${spec.value ? ` (${spec.value})` : ''}`);
-    if (spec.choices && !spec.choices.includes(value)) {
-      throw new UsageError(`${flag} must be one of ${spec.choices.join(', ')}, not "${value}"`);
-    }
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const spec = byName.get(token.name);
+    if (!spec) throw new UsageError(`unknown option ${token.rawName} for "coupon ${command}" (see coupon ${command} --help)`);
+    const value = optionValue(token, spec);
     if (spec.type === 'list') {
       const previous = options[spec.name];
-      options[spec.name] = [...(Array.isArray(previous) ? previous : []), value];
+      options[spec.name] = [...(Array.isArray(previous) ? previous : []), value as string];
+    } else if (spec.type === 'string' && options[spec.name] !== undefined) {
+      throw new UsageError(`${token.rawName} is given twice`);
     } else {
-      if (options[spec.name] !== undefined) throw new UsageError(`${flag} is given twice`);
       options[spec.name] = value;
     }
   }

@@ -20,6 +20,7 @@ interface CommandEntry {
   load(): CommandSpec;
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on use (see `load`): an import would evaluate every command at start-up */
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'validate', summary: 'Check coupon files with the same rules, codes and ranges as the editor.', load: () => require('./commands/validate').validateCommand },
   { name: 'plan', summary: 'Show what push would do on an environment: create, update (which fields) or none, and drift.', load: () => require('./commands/push').planCommand },
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'sandbox', summary: 'Run the local sandbox (the coupon series API on 127.0.0.1) in the foreground.', load: () => require('./commands/sandbox').sandboxCommand },
   { name: 'mcp', summary: 'Serve the agent tools (validate, explain, plan, push, pull) to an AI assistant over MCP on stdio.', load: () => require('./commands/mcp').mcpCommand },
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function toolHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -24,6 +24,7 @@ import {
 } from '../../core/src/environments';
 import { readUserCaCertificates } from '../../core/src/node/caCertificates';
 import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
+import { parseJsonOrUndefined } from '../../core/src/util';
 import { LocalSandboxHost } from './localSandbox';
 
 /** Where the personal choice of environment is kept (per workspace, per user): never in `.vscode/settings.json`. */
@@ -35,11 +36,7 @@ class SecretTokenStore implements TokenStore {
   async get(key: string): Promise<StoredToken | undefined> {
     const raw = await this.secrets.get(`${key}/token`);
     if (!raw) return undefined;
-    try {
-      return JSON.parse(raw) as StoredToken;
-    } catch {
-      return undefined;
-    }
+    return parseJsonOrUndefined(raw) as StoredToken | undefined;
   }
   async set(key: string, token: StoredToken): Promise<void> {
     await this.secrets.store(`${key}/token`, JSON.stringify(token));

@@ -12,6 +12,7 @@ import { FileDeployments, mayBelongTo, readDeployments } from '../../core/src/de
 import { EngineProblem, FilePlan, planFiles, SeriesFiles, SeriesState, STATE_LABELS } from '../../core/src/engine';
 import { Environment } from '../../core/src/environments';
 import { COUPON_FILES_GLOB, isCouponFileName } from '../../core/src/protocol';
+import { parseJsonOrUndefined } from '../../core/src/util';
 import { COMMANDS } from './commands';
 import { CouponEnvironments } from './environments';
 import { selectedCouponFiles } from './workspaceFiles';
@@ -154,7 +155,7 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     const uris = (await selectedCouponFiles()).filter((uri) => uri.scheme === 'file');
     uris.sort((a, b) => vscode.workspace.asRelativePath(a).localeCompare(vscode.workspace.asRelativePath(b)));
     const texts = await this.readAll(uris);
-    const files: FileNode[] = uris.map((uri, index) => ({ kind: 'file', uri, deployments: readDeployments(parseOrUndefined(texts[index])) }));
+    const files: FileNode[] = uris.map((uri, index) => ({ kind: 'file', uri, deployments: readDeployments(parseJsonOrUndefined(texts[index])) }));
     this.message = undefined;
     const environment = this.environments.active();
     if (!vscode.workspace.isTrusted) {
@@ -180,7 +181,7 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     const files = nodes as FileNode[];
     const texts = await this.readAll(files.map((file) => file.uri));
     files.forEach((file, index) => {
-      file.deployments = readDeployments(parseOrUndefined(texts[index]));
+      file.deployments = readDeployments(parseJsonOrUndefined(texts[index]));
       delete file.plan;
     });
     const environment = this.environments.active();
@@ -275,13 +276,5 @@ export class SeriesView implements vscode.TreeDataProvider<SeriesNode>, vscode.D
     }
     item.command = { command: 'vscode.open', title: 'Open', arguments: [node.uri] };
     return item;
-  }
-}
-
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

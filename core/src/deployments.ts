@@ -15,6 +15,7 @@ import { applyEdits } from 'jsonc-parser';
 import { editsToSet } from './edits';
 import { Environment, hostIdentity, isOrgId } from './environments';
 import { DEPLOYMENTS_KEY, parseDeploymentKey, SERIES_KEY } from './schema';
+import { isJsonObject } from './util';
 
 export { DEPLOYMENTS_KEY };
 
@@ -49,10 +50,6 @@ export interface LegacyIds {
   orgId?: number;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isSeriesId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
@@ -66,7 +63,7 @@ export function deploymentKeyParts(key: string): { orgId: number; host: string }
 function readDeployment(key: string, raw: unknown): Deployment | string {
   const parsedKey = deploymentKeyParts(key);
   if (!parsedKey) return `the key "${key}" is not <orgId>@<host>, e.g. "100458@eu.api.capillarytech.com"`;
-  if (!isRecord(raw)) return 'it is not an object';
+  if (!isJsonObject(raw)) return 'it is not an object';
   if (!isSeriesId(raw.id)) return '"id" is not a series id (a positive whole number)';
   if (!isOrgId(raw.orgId)) return '"orgId" is not an org id (a positive whole number)';
   if (raw.orgId !== parsedKey.orgId) return `"orgId" ${raw.orgId} is not the org of its key (${parsedKey.orgId})`;
@@ -82,9 +79,9 @@ function readDeployment(key: string, raw: unknown): Deployment | string {
 /** The deployments recorded in a file's root value (JSON.parse of the file). */
 export function readDeployments(root: unknown): FileDeployments {
   const result: FileDeployments = { entries: new Map(), problems: [] };
-  const raw = isRecord(root) ? root[DEPLOYMENTS_KEY] : undefined;
+  const raw = isJsonObject(root) ? root[DEPLOYMENTS_KEY] : undefined;
   if (raw === undefined) return result;
-  if (!isRecord(raw)) {
+  if (!isJsonObject(raw)) {
     result.problems.push({ key: DEPLOYMENTS_KEY, problem: `"${DEPLOYMENTS_KEY}" is not an object` });
     return result;
   }
@@ -104,7 +101,7 @@ function normalisedKey(key: string): string {
 
 /** The legacy ids inside `CouponSeriesV2`, when it has a usable `id`. */
 export function readLegacyIds(root: unknown): LegacyIds | undefined {
-  const series = isRecord(root) && isRecord(root[SERIES_KEY]) ? root[SERIES_KEY] : undefined;
+  const series = isJsonObject(root) && isJsonObject(root[SERIES_KEY]) ? root[SERIES_KEY] : undefined;
   if (!series || !isSeriesId(series.id)) return undefined;
   const legacy: LegacyIds = { id: series.id };
   if (typeof series.seriesCode === 'string' && series.seriesCode !== '') legacy.seriesCode = series.seriesCode;
@@ -114,8 +111,8 @@ export function readLegacyIds(root: unknown): LegacyIds | undefined {
 
 /** The exact key text used in the file for `key` (its case may differ), so edits replace rather than add. */
 function keyAsWritten(root: unknown, key: string): string {
-  const raw = isRecord(root) ? root[DEPLOYMENTS_KEY] : undefined;
-  if (!isRecord(raw)) return key;
+  const raw = isJsonObject(root) ? root[DEPLOYMENTS_KEY] : undefined;
+  if (!isJsonObject(raw)) return key;
   return Object.keys(raw).find((candidate) => normalisedKey(candidate) === key) ?? key;
 }
 
@@ -131,9 +128,9 @@ function setPath(text: string, path: (string | number)[], value: unknown): strin
 export function withDeployment(text: string, key: string, deployment: Deployment): string {
   const root: unknown = JSON.parse(text);
   const written = keyAsWritten(root, key);
-  const existing = isRecord(root) && isRecord(root[DEPLOYMENTS_KEY]) ? root[DEPLOYMENTS_KEY][written] : undefined;
+  const existing = isJsonObject(root) && isJsonObject(root[DEPLOYMENTS_KEY]) ? root[DEPLOYMENTS_KEY][written] : undefined;
   const ordered = Object.fromEntries(DEPLOYMENT_FIELDS.filter((name) => deployment[name] !== undefined).map((name) => [name, deployment[name]]));
-  if (!isRecord(existing)) return setPath(text, [DEPLOYMENTS_KEY, written], ordered);
+  if (!isJsonObject(existing)) return setPath(text, [DEPLOYMENTS_KEY, written], ordered);
   let next = text;
   for (const name of DEPLOYMENT_FIELDS) {
     if (existing[name] !== deployment[name]) next = setPath(next, [DEPLOYMENTS_KEY, written, name], deployment[name]);
@@ -146,7 +143,7 @@ export function withoutLegacyIds(text: string): string {
   let next = text;
   for (const name of ['id', 'seriesCode', 'orgId']) {
     const root: unknown = JSON.parse(next);
-    if (isRecord(root) && isRecord(root[SERIES_KEY]) && name in root[SERIES_KEY]) next = setPath(next, [SERIES_KEY, name], undefined);
+    if (isJsonObject(root) && isJsonObject(root[SERIES_KEY]) && name in root[SERIES_KEY]) next = setPath(next, [SERIES_KEY, name], undefined);
   }
   return next;
 }

@@ -11,6 +11,7 @@ import { AuthKind, Credentials, md5Hex } from './api/auth';
 import type { Attribution } from './api/client';
 import { checkBaseUrl } from './api/hosts';
 import { SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_USERNAME } from './sandbox/credentials';
+import { isJsonObject } from './util';
 
 export const SETTINGS_SECTION = 'couponSeries';
 
@@ -103,20 +104,16 @@ export function mayReceiveUserCredentials(host: string, namedHosts: readonly str
 export const ENVIRONMENT_PROPERTIES: readonly string[] = ['name', 'host', 'auth', 'username', 'clientKey', 'attribution', 'orgId', 'protected'];
 const SECRET_LIKE = /password|secret|token/i;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
 
 function parseAttribution(raw: unknown, where: string, problems: string[]): Attribution | undefined {
   if (raw === undefined) return undefined;
-  if (isRecord(raw) && nonEmptyString(raw.tillCode) && raw.entityType === undefined && raw.entityCode === undefined) {
+  if (isJsonObject(raw) && nonEmptyString(raw.tillCode) && raw.entityType === undefined && raw.entityCode === undefined) {
     return { tillCode: raw.tillCode };
   }
-  if (isRecord(raw) && nonEmptyString(raw.entityType) && nonEmptyString(raw.entityCode) && raw.tillCode === undefined) {
+  if (isJsonObject(raw) && nonEmptyString(raw.entityType) && nonEmptyString(raw.entityCode) && raw.tillCode === undefined) {
     return { entityType: raw.entityType, entityCode: raw.entityCode };
   }
   problems.push(`${where}.attribution must be {"tillCode": "..."} or {"entityType": "...", "entityCode": "..."}.`);
@@ -124,7 +121,7 @@ function parseAttribution(raw: unknown, where: string, problems: string[]): Attr
 }
 
 function parseEnvironment(raw: unknown, where: string, problems: string[]): Environment | undefined {
-  if (!isRecord(raw)) {
+  if (!isJsonObject(raw)) {
     problems.push(`${where} must be an object like {"name": "EU production", "host": "eu.api.capillarytech.com", "auth": "basic", "username": "store.server"}.`);
     return undefined;
   }

@@ -15,6 +15,7 @@ import {
 } from 'vscode-json-languageservice';
 import { buildTreeOfValidJson } from './fastParse';
 import { SERIES_KEY } from './schema';
+import { parseJsonOrUndefined } from './util';
 import { isWindowedTextDocument, TextMark } from './windowedDocument';
 
 /** What one parse of one document version yields. */
@@ -91,7 +92,7 @@ export function parseCouponDocument(textDocument: TextDocument): CouponDocument 
     const error = Diagnostic.create(Range.create(at, at), `The JSON is nested more than ${MAX_NESTING_DEPTH} levels deep; a coupon series never is`);
     return couponDocument({ textDocument, jsonDocument: parser.newJSONDocument(undefined, [error]), root: undefined, series: undefined, syntaxErrors: [error] }, text);
   }
-  const value = jsonValue(text);
+  const value = parseJsonOrUndefined(text);
   const fastRoot = value === undefined ? undefined : buildTreeOfValidJson(text);
   const jsonDocument = fastRoot ? parser.newJSONDocument(fastRoot, []) : parser.parseJSONDocument(textDocument);
   const root = jsonDocument.root;
@@ -102,15 +103,6 @@ export function parseCouponDocument(textDocument: TextDocument): CouponDocument 
 export function seriesObject(root: ASTNode | undefined): ObjectASTNode | undefined {
   const value = root?.type === 'object' ? findProperty(root, SERIES_KEY)?.valueNode : undefined;
   return value?.type === 'object' ? value : undefined;
-}
-
-/** JSON.parse's value, or undefined for text that is not strict JSON (then the recovering parser runs). */
-function jsonValue(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Convenience for callers holding plain text (CLI, sandbox, tests). */

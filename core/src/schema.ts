@@ -8,6 +8,7 @@
  * generated from it by dropping the annotations (`npm run generate`).
  */
 import schemaJson from '../../schemas/coupon-series.annotated.json';
+import { isJsonObject } from './util';
 
 /** The subset of draft-07 plus the annotations (`x-*`) this project reads. */
 export interface CouponSchema {
@@ -164,21 +165,17 @@ export const MANDATORY_ON_UPDATE: readonly string[] = requiredOfBranch('mandator
 /** What a create needs (validTillDate), from the schema's root if/else. */
 export const REQUIRED_ON_CREATE: readonly string[] = requiredOfBranch('valid-till-required');
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * A file is bound (its series already exists somewhere, so its next send may
  * be an update) when `deployments` has an entry, or when `CouponSeriesV2`
  * holds an `id` (a file from before deployments).
  */
 export function isBoundFile(file: unknown): boolean {
-  if (!isObject(file)) return false;
+  if (!isJsonObject(file)) return false;
   const deployments = file[DEPLOYMENTS_KEY];
-  if (isObject(deployments) && Object.keys(deployments).length > 0) return true;
+  if (isJsonObject(deployments) && Object.keys(deployments).length > 0) return true;
   const series = file[SERIES_KEY];
-  return isObject(series) && series.id !== undefined;
+  return isJsonObject(series) && series.id !== undefined;
 }
 
 /** `<orgId>@<host>`: the org, then the lower-case host with its port and path prefix, without scheme. */

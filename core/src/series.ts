@@ -8,6 +8,7 @@
 import { applyEdits } from 'jsonc-parser';
 import { editsToSet } from './edits';
 import { SERIES_KEY, seriesSchema } from './schema';
+import { isJsonObject, JsonObject, parseJsonOrUndefined } from './util';
 
 export { SERIES_KEY };
 
@@ -26,12 +27,6 @@ export const EMBEDDED_JSON_FIELDS: readonly string[] = seriesProperties.filter((
 
 const fileFieldSet = new Set(FILE_FIELDS);
 
-type JsonObject = Record<string, unknown>;
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The fields of a series that a file carries (request fields + id/seriesCode/orgId), in the object's own order. */
 export function requestFields(series: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(series).filter(([name]) => fileFieldSet.has(name)));
@@ -44,12 +39,7 @@ function instant(value: unknown): number | undefined {
 }
 
 function embeddedJson(value: unknown): unknown {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
+  return typeof value === 'string' ? parseJsonOrUndefined(value) : undefined;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {

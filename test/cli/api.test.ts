@@ -12,6 +12,7 @@ import { runCli } from '../../cli/src/cli';
 import { md5Hex } from '../../core/src/api';
 import type { SandboxFaults } from '../../core/src/sandbox';
 import { Sandbox, startSandbox } from '../../core/src/sandbox';
+import { sleep } from '../../core/src/util';
 import { hasErrors, validateCouponSeries } from '../../core/src/validate';
 import { vendorExample } from '../support/testUtil';
 import { afterTargetLine, assertNoSecrets, BASIC_ENV, coupon, couponProcess, OAUTH_ENV, RunResult, tempFolder } from './support';
@@ -473,7 +474,7 @@ test('coupon sandbox runs until stopped and prints its URL and demo credentials'
   const stderr = { text: '', write(chunk: string) { this.text += chunk; return true; } };
   const dataFile = path.join(folder.dir, 'sandbox-data.json');
   const running = runCli(['sandbox', '--port', '0', '--data', dataFile, '--json'], { stdout, stderr, cwd: folder.dir, env: {}, signal: stop.signal });
-  for (let waited = 0; !stdout.text.includes('\n') && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let waited = 0; !stdout.text.includes('\n') && waited < 5000; waited += 20) await sleep(20);
   const ready = JSON.parse(stdout.text) as { url: string; credentials: { basic: { username: string; password: string } } };
   assert.match(ready.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.equal(ready.credentials.basic.username, 'sandbox.user');

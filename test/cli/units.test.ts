@@ -1,10 +1,11 @@
 /** The CLI's small pieces: argument parsing, file selection's patterns, the unified diff. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { applyPatch } from 'diff';
 import { OptionSpec, parseArgs, UsageError } from '../../cli/src/args';
 import picomatch from 'picomatch';
 import { couponSuffixAnyCase, createExclusion, isCouponFileName, parseExcludeSetting } from '../../core/src/fileSelection';
-import { unifiedDiff } from '../../cli/src/textDiff';
+import { MAX_EDIT_LENGTH, unifiedDiff } from '../../cli/src/textDiff';
 
 const SPECS: OptionSpec[] = [
   { name: 'format', short: 'f', type: 'string', choices: ['text', 'json'], description: '' },
@@ -21,13 +22,16 @@ test('parseArgs: long, =value, short, repeatable, -- and bad usage', () => {
     [['--ca', 'a.pem', '--ca=b.pem'], { positionals: [], options: { ca: ['a.pem', 'b.pem'] } }],
     [['--', '--strict', '-x'], { positionals: ['--strict', '-x'], options: {} }],
     [['-'], { positionals: ['-'], options: {} }],
+    [['-o', '-'], { positionals: [], options: { output: '-' } }],
+    [['-ox.json'], { positionals: [], options: { output: 'x.json' } }],
   ];
   for (const [argv, expected] of ok) assert.deepEqual(parseArgs(argv, SPECS, 'test'), expected, argv.join(' '));
   const bad: [string[], RegExp][] = [
     [['--nope'], /unknown option --nope/],
     [['-x'], /unknown option -x/],
     [['--format'], /--format needs a value/],
-    [['--format', '--strict'], /--format needs a value/],
+    [['--format', '--strict'], /--format needs a value; for a value that starts with "-", write --format=VALUE/],
+    [['--format='], /--format needs a value/],
     [['--format', 'xml'], /must be one of text, json/],
     [['--strict=yes'], /takes no value/],
     [['-o', 'a', '-o', 'b'], /given twice/],
@@ -35,6 +39,8 @@ test('parseArgs: long, =value, short, repeatable, -- and bad usage', () => {
     [['--client-secret=x'], /--client-secret: secrets are never accepted/],
     [['--token', 'x'], /--token: secrets are never accepted/],
     [['--secret'], /--secret: secrets are never accepted/],
+    [['-pw', 'x'], /-pw: secrets are never accepted/],
+    [['--nope', '--password=x'], /--password: secrets are never accepted/],
   ];
   for (const [argv, message] of bad) assert.throws(() => parseArgs(argv, SPECS, 'test'), (error: unknown) => error instanceof UsageError && message.test(error.message), argv.join(' '));
 });
@@ -77,7 +83,7 @@ test('parseExcludeSetting: a list of workspace-relative globs; anything else is 
 
 test('unifiedDiff: hunks with context, - before +, nothing for equal texts', () => {
   assert.deepEqual(unifiedDiff('a\nb\n', 'a\nb\n'), []);
-  const before = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'].join('\n');
+  const before = `${['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'].join('\n')}\n`;
   const after = before.replace('3', 'three').replace('14', 'fourteen');
   assert.deepEqual(unifiedDiff(before, after), [
     '@@ -1,6 +1,6 @@',
@@ -96,6 +102,37 @@ test('unifiedDiff: hunks with context, - before +, nothing for equal texts', () 
     '+fourteen',
     ' 15',
   ]);
-  assert.deepEqual(unifiedDiff('a\nc', 'a\nb\nc'), ['@@ -1,2 +1,3 @@', ' a', '+b', ' c']);
-  assert.deepEqual(unifiedDiff('a\nb\nc', 'a\nc'), ['@@ -1,3 +1,2 @@', ' a', '-b', ' c']);
+  assert.deepEqual(unifiedDiff('a\nc\n', 'a\nb\nc\n'), ['@@ -1,2 +1,3 @@', ' a', '+b', ' c']);
+  assert.deepEqual(unifiedDiff('a\nb\nc\n', 'a\nc\n'), ['@@ -1,3 +1,2 @@', ' a', '-b', ' c']);
+  // A text without a final newline says so, as diff -u does.
+  assert.deepEqual(unifiedDiff('a\nc', 'a\nb\nc'), ['@@ -1,2 +1,3 @@', ' a', '+b', ' c', '\\ No newline at end of file']);
+});
+
+test('unifiedDiff: every diff is a patch that turns the one text into the other, minimal or past the edit limit', () => {
+  let seed = 17;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const lines = Array.from({ length: 60 }, (_, index) => `"line ${index}",`);
+  for (let round = 0; round < 200; round++) {
+    const edited = lines.flatMap((line) => (random() < 0.1 ? [] : random() < 0.1 ? [line, `"added ${round}",`] : random() < 0.1 ? [`"changed ${round}",`] : [line]));
+    const before = `${lines.join('\n')}${round % 3 === 0 ? '' : '\n'}`;
+    const after = `${edited.join('\n')}${round % 4 === 0 ? '' : '\n'}`;
+    for (const maxEditLength of [MAX_EDIT_LENGTH, 0]) {
+      const hunks = unifiedDiff(before, after, 3, maxEditLength);
+      if (before === after) {
+        assert.deepEqual(hunks, []);
+        continue;
+      }
+      assert.equal(applyPatch(before, `${hunks.join('\n')}\n`), after, `round ${round}, edit limit ${maxEditLength}`);
+    }
+  }
+});
+
+test('unifiedDiff: past the edit limit, what lies between the common first and last lines is one replacement', () => {
+  const before = `{\n  "ids": [\n${Array.from({ length: 3000 }, (_, index) => `    ${index},`).join('\n')}\n  ]\n}\n`;
+  const after = before.replace(/ (\d+),/g, (_, id: string) => ` ${Number(id) + 10_000},`);
+  const hunks = unifiedDiff(before, after);
+  assert.equal(hunks.filter((line) => line.startsWith('@@')).length, 1);
+  assert.deepEqual(hunks.slice(0, 3), ['@@ -1,3004 +1,3004 @@', ' {', '   "ids": [']);
+  assert.equal(hunks.filter((line) => line.startsWith('-')).length, 3000);
+  assert.equal(hunks.filter((line) => line.startsWith('+')).length, 3000);
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DIAGNOSTIC_CODES } from '../../core/src/rules/index';
+import { isJsonObject, JsonObject } from '../../core/src/util';
 import { validateCouponSeries } from '../../core/src/validate';
 import { fixture, vendorExample } from '../support/testUtil';
 import { coupon, tempFolder } from './support';
@@ -92,54 +93,49 @@ test('json output: every file with its diagnostics (1-based and LSP ranges) and 
   assert.equal(same.stdout, result.stdout, '--json is --format json');
 });
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isPositiveInteger(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1;
 }
 
 /** The SARIF 2.1.0 requirements a code-scanning upload depends on, checked by hand (no schema download). */
-function assertValidSarif(sarif: unknown): { results: Json[]; rules: Json[] } {
-  assert.ok(isObject(sarif), 'a SARIF log is an object');
+function assertValidSarif(sarif: unknown): { results: JsonObject[]; rules: JsonObject[] } {
+  assert.ok(isJsonObject(sarif), 'a SARIF log is an object');
   assert.equal(sarif.version, '2.1.0');
   assert.equal(typeof sarif.$schema, 'string');
   assert.match(sarif.$schema as string, /sarif-2\.1\.0/);
   assert.ok(Array.isArray(sarif.runs) && sarif.runs.length === 1, 'one run');
-  const run = sarif.runs[0] as Json;
-  assert.ok(isObject(run.tool) && isObject(run.tool.driver), 'run.tool.driver');
-  const driver = run.tool.driver as Json;
+  const run = sarif.runs[0] as JsonObject;
+  assert.ok(isJsonObject(run.tool) && isJsonObject(run.tool.driver), 'run.tool.driver');
+  const driver = run.tool.driver as JsonObject;
   assert.equal(driver.name, 'coupon');
   assert.equal(typeof driver.version, 'string');
   if (driver.informationUri !== undefined) assert.doesNotThrow(() => new URL(driver.informationUri as string));
   assert.ok(Array.isArray(driver.rules));
-  const rules = driver.rules as Json[];
+  const rules = driver.rules as JsonObject[];
   const ruleIds = rules.map((rule) => rule.id);
   assert.equal(new Set(ruleIds).size, ruleIds.length, 'rule ids are unique');
   for (const rule of rules) {
     assert.equal(typeof rule.id, 'string');
-    assert.ok(isObject(rule.shortDescription) && typeof rule.shortDescription.text === 'string' && rule.shortDescription.text !== '', `${String(rule.id)}: shortDescription.text`);
-    assert.ok(isObject(rule.defaultConfiguration) && ['error', 'warning', 'note', 'none'].includes(rule.defaultConfiguration.level as string));
+    assert.ok(isJsonObject(rule.shortDescription) && typeof rule.shortDescription.text === 'string' && rule.shortDescription.text !== '', `${String(rule.id)}: shortDescription.text`);
+    assert.ok(isJsonObject(rule.defaultConfiguration) && ['error', 'warning', 'note', 'none'].includes(rule.defaultConfiguration.level as string));
   }
   assert.ok(Array.isArray(run.results), 'run.results');
-  const results = run.results as Json[];
+  const results = run.results as JsonObject[];
   for (const result of results) {
     assert.equal(typeof result.ruleId, 'string');
     assert.ok(ruleIds.includes(result.ruleId), `rule ${String(result.ruleId)} is described`);
     if (result.ruleIndex !== undefined) assert.equal(rules[result.ruleIndex as number].id, result.ruleId, 'ruleIndex points at the rule');
     assert.ok(['error', 'warning', 'note', 'none'].includes(result.level as string), `level ${String(result.level)}`);
-    assert.ok(isObject(result.message) && typeof result.message.text === 'string' && result.message.text !== '', 'message.text');
+    assert.ok(isJsonObject(result.message) && typeof result.message.text === 'string' && result.message.text !== '', 'message.text');
     assert.ok(Array.isArray(result.locations) && result.locations.length >= 1, 'locations');
-    for (const location of result.locations as Json[]) {
-      const physical = location.physicalLocation as Json;
-      assert.ok(isObject(physical) && isObject(physical.artifactLocation) && isObject(physical.region));
+    for (const location of result.locations as JsonObject[]) {
+      const physical = location.physicalLocation as JsonObject;
+      assert.ok(isJsonObject(physical) && isJsonObject(physical.artifactLocation) && isJsonObject(physical.region));
       const uri = physical.artifactLocation.uri as string;
       assert.equal(typeof uri, 'string');
       assert.ok(!uri.startsWith('/') && !uri.includes('\\') && !/^[a-z]+:/i.test(uri), `relative uri with forward slashes: ${uri}`);
-      const region = physical.region as Json;
+      const region = physical.region as JsonObject;
       for (const key of ['startLine', 'startColumn', 'endLine', 'endColumn']) assert.ok(isPositiveInteger(region[key]), `${key} is a 1-based integer`);
       assert.ok((region.endLine as number) > (region.startLine as number) || (region.endColumn as number) >= (region.startColumn as number), 'the region does not end before it starts');
     }
@@ -155,7 +151,7 @@ test('sarif output: valid SARIF 2.1.0, rules from the rule registry, one result 
   const two = validateCouponSeries(INVALID);
   const three = validateCouponSeries(WARNINGS_ONLY);
   assert.equal(results.length, two.length + three.length);
-  const first = results[0] as { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Json } }[] };
+  const first = results[0] as { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: JsonObject } }[] };
   assert.equal(first.ruleId, 'wrong-type');
   assert.equal(first.level, 'error');
   assert.equal(first.message.text, two[0].message);
@@ -166,7 +162,7 @@ test('sarif output: valid SARIF 2.1.0, rules from the rule registry, one result 
     endLine: two[0].range.end.line + 1,
     endColumn: two[0].range.end.character + 1,
   });
-  assert.equal((results[1] as Json).level, 'warning');
+  assert.equal((results[1] as JsonObject).level, 'warning');
   const clean = await coupon(['validate', '--format', 'sarif', 'valid.coupon.json'], { cwd: folder.dir });
   assert.equal(clean.code, 0);
   assert.deepEqual(assertValidSarif(JSON.parse(clean.stdout)).results, []);
@@ -199,8 +195,10 @@ test('file discovery: folders recurse (node_modules and .git skipped), globs wit
 
 test('colour only on a terminal without NO_COLOR; progress on a terminal stderr for many files', async () => {
   const tty = await coupon(['validate', 'invalid.coupon.json'], { cwd: folder.dir, tty: true });
+  // eslint-disable-next-line no-control-regex -- the ANSI colour escape itself
   assert.match(tty.stdout, /\u001b\[31merror\u001b\[0m/);
   const noColor = await coupon(['validate', 'invalid.coupon.json'], { cwd: folder.dir, tty: true, env: { NO_COLOR: '1' } });
+  // eslint-disable-next-line no-control-regex -- the ANSI colour escape itself
   assert.doesNotMatch(noColor.stdout, /\u001b\[/);
   const many = await tempFolder(Object.fromEntries(Array.from({ length: 200 }, (_, index) => [`s${index}.coupon.json`, VALID])));
   try {

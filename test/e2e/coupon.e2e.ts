@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { Sandbox, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_SECOND_ORG_ID, SANDBOX_SECOND_ORG_USERNAME, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
+import { sleep } from '../../core/src/util';
 import {
   activeTabDirty,
   activeTabTitle,
@@ -107,7 +108,7 @@ const EXPECTED_INVALID = [
 
 function writeWorkspaceSettings(settings: Record<string, unknown>): void {
   fs.mkdirSync(path.dirname(workspaceSettingsFile), { recursive: true });
-  fs.writeFileSync(workspaceSettingsFile, JSON.stringify(settings, null, 2) + '\n');
+  fs.writeFileSync(workspaceSettingsFile, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 function createWorkspace(sandboxPort: number): void {
@@ -272,11 +273,8 @@ async function openAndTimeDiagnostics(t: TestContext, p: Page, name: string): Pr
   const { row, squiggle } = (await handle.jsonValue()) as { row: number; squiggle: number };
   const ms = row - enteredAt;
   openToDiagnostics.push(ms);
-  t.diagnostic(
-    `open→diagnostics on screen (${name}): Problems row after ${ms} ms, ` +
-      (squiggle ? `error squiggle after ${squiggle - enteredAt} ms` : 'no squiggle in view (the problem is further down)') +
-      ' (from quick open Enter)',
-  );
+  const squiggleAfter = squiggle ? `error squiggle after ${squiggle - enteredAt} ms` : 'no squiggle in view (the problem is further down)';
+  t.diagnostic(`open→diagnostics on screen (${name}): Problems row after ${ms} ms, ${squiggleAfter} (from quick open Enter)`);
   return ms;
 }
 
@@ -396,7 +394,7 @@ test('2. completion offers the three expiry strategies; hover explains discountT
         while (Date.now() < deadline) {
           shown = (await readSuggestions(p)).map((l) => l.replace(/"/g, ''));
           if (['SERIES_EXPIRY', 'DAYS', 'MONTHS_END'].every((v) => shown.includes(v))) return shown;
-          await new Promise((resolve) => setTimeout(resolve, 200));
+          await sleep(200);
         }
         await p.keyboard.press('Escape');
         return undefined;

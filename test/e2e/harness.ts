@@ -17,6 +17,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { sleep } from '../../core/src/util';
 
 // The project compiles without the DOM lib; these are only referenced inside
 // functions that run in the browser (page.evaluate / locator.evaluate).
@@ -218,10 +219,6 @@ function httpStatus(url: string, timeoutMs: number): Promise<number> {
   });
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 /** Runs code-server's CLI (e.g. --install-extension) to completion. */
 function runCodeServerCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -327,13 +324,13 @@ export async function killTree(child: ChildProcess, graceMs = 5_000): Promise<vo
   signal(pids, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && pids.some(alive)) {
-    await delay(100);
+    await sleep(100);
     pids = pids.filter(alive).concat(descendants(pid));
   }
   pids = pids.filter(alive);
   if (pids.length) signal(pids, 'SIGKILL');
   if (child.exitCode === null && child.signalCode === null) {
-    await Promise.race([new Promise((r) => child.once('exit', r)), delay(2_000)]);
+    await Promise.race([new Promise((r) => child.once('exit', r)), sleep(2_000)]);
   }
 }
 
@@ -397,7 +394,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
       await stop();
       throw new Error(`code-server did not answer on ${baseUrl} within ${opts.startTimeout ?? 60_000} ms:\n${logs}`);
     }
-    await delay(200);
+    await sleep(200);
   }
   const url = `${baseUrl}?folder=${encodeURIComponent(path.resolve(opts.workspace))}`;
   return { url, baseUrl, port, process: child, logs: () => logs, stop };
@@ -484,7 +481,7 @@ export async function waitFor<T>(
       const msg = typeof opts.message === 'function' ? opts.message() : opts.message;
       throw new Error(`${msg ?? 'condition not met'} (after ${timeout} ms)${lastError ? `: ${String(lastError)}` : ''}`);
     }
-    await delay(opts.interval ?? 150);
+    await sleep(opts.interval ?? 150);
   }
 }
 
@@ -958,7 +955,7 @@ export async function readOutputView(page: Page, opts: { timeout?: number; maxPa
     if (i > 0 && key === previous) break;
     previous = key;
     await page.keyboard.press('PageDown');
-    await delay(50);
+    await sleep(50);
   }
   return [...seen];
 }

@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
+import { sleep } from '../../core/src/util';
 import { createSuiteWorkspace, SANDBOX_PORT_ENV } from './workspace';
 
 const VSCODE_VERSION = process.env.VSCODE_TEST_VERSION || '1.100.3';
@@ -74,7 +75,7 @@ async function ensureDisplay(): Promise<{ ok: true; env: Record<string, string>;
   const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
   const socket = `/tmp/.X11-unix/X${display.slice(1)}`;
   const deadline = Date.now() + 5_000;
-  while (!fs.existsSync(socket) && Date.now() < deadline && xvfb.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+  while (!fs.existsSync(socket) && Date.now() < deadline && xvfb.exitCode === null) await sleep(100);
   if (!fs.existsSync(socket)) {
     xvfb.kill();
     return { ok: false, reason: `Xvfb ${display} did not start` };
@@ -125,7 +126,7 @@ test('extension-host suite in VS Code desktop (@vscode/test-electron)', { timeou
     );
     const started = Date.now();
     let exitCode: number | undefined;
-    let failure: unknown;
+    let failure: { error: unknown } | undefined;
     try {
       exitCode = await runTests({
         vscodeExecutablePath: vscodeFound.executable,
@@ -145,7 +146,7 @@ test('extension-host suite in VS Code desktop (@vscode/test-electron)', { timeou
         ],
       });
     } catch (error) {
-      failure = error;
+      failure = { error };
     }
     t.diagnostic(`VS Code ran the suite in ${Date.now() - started} ms (exit code ${exitCode ?? 'none'})`);
     if (fs.existsSync(resultsFile)) {
@@ -153,7 +154,7 @@ test('extension-host suite in VS Code desktop (@vscode/test-electron)', { timeou
         t.diagnostic(`${r.ok ? '✔' : '✖'} ${r.name} (${r.ms} ms)${r.error ? `: ${r.error.split('\n')[0]}` : ''}`);
       }
     }
-    if (failure) throw failure;
+    if (failure) throw failure.error;
     if (exitCode !== 0) throw new Error(`the extension-host suite failed (exit code ${exitCode})`);
   } finally {
     if ('xvfb' in display && display.xvfb) display.xvfb.kill();

@@ -39,14 +39,5 @@ export function createSuiteWorkspace(dir: string, repoRoot: string, sandboxPort:
   fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
   const texts = suiteTexts(repoRoot);
   for (const [key, name] of Object.entries(SUITE_FILES)) fs.writeFileSync(path.join(dir, name), texts[key as keyof typeof SUITE_FILES]);
-  fs.writeFileSync(
-    path.join(dir, '.vscode', 'settings.json'),
-    JSON.stringify(
-      {
-        'couponSeries.sandboxPort': sandboxPort,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
+  fs.writeFileSync(path.join(dir, '.vscode', 'settings.json'), `${JSON.stringify({ 'couponSeries.sandboxPort': sandboxPort }, null, 2)}\n`);
 }

@@ -118,7 +118,7 @@ describe('language server over stdio', () => {
     { name: 'string root', text: () => '"CouponSeriesV2"', code: 'not-a-series' },
     { name: '10,000 nested arrays', text: () => '['.repeat(10_000) + ']'.repeat(10_000) },
     { name: 'invalid surrogates', text: () => '{"CouponSeriesV2": {"description": "\\ud800 \uD800 x \\udfff"}}', code: 'missing-property' },
-    { name: '10 MB file', text: () => '{"CouponSeriesV2": {"info": "' + 'x'.repeat(10 * 1024 * 1024) + '"}}', code: 'missing-property' },
+    { name: '10 MB file', text: () => `{"CouponSeriesV2": {"info": "${'x'.repeat(10 * 1024 * 1024)}"}}`, code: 'missing-property' },
   ];
   for (const c of badInputs) {
     test(`bad input answers: ${c.name}`, async () => {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { sleep } from '../../core/src/util';
 import { nodeRuntime } from '../../server/src/node/nodeRuntime';
 import { ValidationScheduler } from '../../server/src/validationScheduler';
 import { selectionRules } from '../../core/src/fileSelection';
@@ -12,7 +13,6 @@ import { relativePath, WorkspaceFiles } from '../../server/src/workspaceFiles';
 const timer = nodeRuntime.timer;
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function busy(ms: number): void {
   const end = performance.now() + ms;

@@ -107,6 +107,7 @@ test('a windowed document made by another copy of the module (the server\'s bund
   const modulePath = require.resolve('../../core/src/windowedDocument');
   const cached = require.cache[modulePath];
   delete require.cache[modulePath];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second, fresh copy of the module (an import is cached)
   const copy = require('../../core/src/windowedDocument') as typeof import('../../core/src/windowedDocument');
   require.cache[modulePath] = cached;
   assert.notEqual(copy.WindowedTextDocument, WindowedTextDocument);

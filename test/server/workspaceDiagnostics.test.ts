@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { sleep } from '../../core/src/util';
 import { LspSession, startLanguageServer } from '../support/lspProcess';
 import { REPO_ROOT } from '../support/testUtil';
 
@@ -38,7 +39,7 @@ describe('workspace-wide diagnostics', () => {
       const value = condition();
       if (value !== undefined) return value;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
   };
 

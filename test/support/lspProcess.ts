@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { SERVER_NODE_FLAGS } from '../../core/src/protocol';
+import { sleep } from '../../core/src/util';
 import { REPO_ROOT } from './testUtil';
 
 export const SERVER_MODULE = path.join(REPO_ROOT, 'dist', 'server.js');
@@ -132,7 +133,7 @@ export async function startLanguageServer(options: ServerProcessOptions = {}): P
     },
     async stop() {
       try {
-        await Promise.race([connection.sendRequest('shutdown'), new Promise((resolve) => setTimeout(resolve, 2000))]);
+        await Promise.race([connection.sendRequest('shutdown'), sleep(2000)]);
         void connection.sendNotification('exit');
       } catch {
         // The process may already be gone; killing it below is enough.

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { basicAuthorization, credentialsFor, MemoryTokenStore, md5Hex, tokenUseUntil } from '../../core/src/api/auth';
 
 import { Sandbox, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
+import { sleep } from '../../core/src/util';
 import { basicCredentials, collectLog, createTestClient, oauthCredentials, rejectsWithKind, sampleSeries, startScriptedServer } from './api-support';
 
 const TOKEN_PATH = '/v3/oauth/token/generate';
@@ -121,7 +122,7 @@ test('OAuth: a token is refetched once it nears expiry (ttl 1 s)', async () => {
   const created = await client.createSeries({ CouponSeriesV2: sampleSeries() });
   await client.getSeries(created.id);
   assert.equal(tokenRequests(lines), 1, 'reused while fresh');
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await sleep(1_000);
   await client.getSeries(created.id);
   assert.equal(tokenRequests(lines), 2, 'fetched again after expiry');
   assert.ok(!lines.some((line) => line.startsWith('<-- 401')), 'no request went out with the expired token');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { md5Hex } from '../../core/src/api/auth';
 import {CouponApiClient, CouponSeriesRequest } from '../../core/src/api/client';
-import { CouponApiErrorKind, errorFromFailure, RequestContext } from '../../core/src/api/errors';
+import { CouponApiErrorKind, RequestContext } from '../../core/src/api/errors';
+import { errorFromFailure } from '../../core/src/api/transportFailures';
 import { Sandbox, SANDBOX_PASSWORD, SANDBOX_READ_ONLY_USERNAME, SandboxFaults, startSandbox } from '../../core/src/sandbox';
 import { basicCredentials, closedPort, collectLog, createTestClient, FAST_RETRY, rejectsWithKind, sampleSeries, ScriptedReply, startScriptedServer } from './api-support';
 

@@ -15,6 +15,7 @@ import { checkBaseUrl, isLoopbackHost } from '../../core/src/api/hosts';
 import { formatBytes, HttpTransport, MAX_RESPONSE_BYTES } from '../../core/src/api/transport';
 import { createDispatcher, createUndiciTransport } from '../../core/src/node/httpTransport';
 import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
+import { sleep } from '../../core/src/util';
 import { startEndlessServer, startSilentPeer } from '../support/network';
 import { REPO_ROOT } from '../support/testUtil';
 import { basicCredentials, collectLog, createTestClient, FAST_RETRY, oauthCredentials, rejectsWithKind, startScriptedServer } from './api-support';
@@ -65,7 +66,7 @@ for (const { name, make } of transports) {
         assert.deepEqual(server.requests, ['GET /v2/coupon/series?ids=1'], 'sent once: a too-large answer is not retried');
         assert.ok(growth < 64 * MB, `memory grew by ${Math.round(growth / MB)} MB for a ${totalMb} MB answer`);
         // The server was cut off long before the end (socket buffers hold a few MB at most).
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
         assert.ok(server.bytesSent[0] < 64 * MB, `the server got to send ${Math.round(server.bytesSent[0] / MB)} MB`);
         assert.ok(lines.some((line) => /^<-x GET .* failed after \d+ ms: too-large \(ERR_RESPONSE_TOO_LARGE\)$/.test(line)), lines.join('\n'));
       } finally {

@@ -5,6 +5,7 @@ import { basicAuthorization, MemoryTokenStore, md5Hex } from '../../core/src/api
 import { CouponApiError } from '../../core/src/api/errors';
 import { redactBodyText, redactHeaders, redactJson, redactLocation, redactUrl, SecretScrubber } from '../../core/src/api/redact';
 import { Sandbox, SANDBOX_CLIENT_SECRET, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
+import { sleep } from '../../core/src/util';
 import { basicCredentials, collectLog, createTestClient, FAST_RETRY, oauthCredentials, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
 
 let sandbox: Sandbox;
@@ -161,7 +162,7 @@ test('no credential appears in any log line or error message, through successes,
   issuedTokens.push((await oauth.generateToken()).accessToken);
   sandbox.setFaults({ status5xx: { count: 1, method: 'GET' } });
   await oauth.getSeries(created.id);
-  await new Promise((resolve) => setTimeout(resolve, 1_000)); // the 1 s token expires: a refresh is logged too
+  await sleep(1_000); // the 1 s token expires: a refresh is logged too
   await oauth.getSeries(created.id);
   await rememberToken();
   sandbox.setFaults({ htmlBody: { count: 1 } });

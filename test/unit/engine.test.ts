@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { md5Hex } from '../../core/src/api';
-import { DEPLOYMENTS_KEY, readDeployments } from '../../core/src/deployments';
+import { Deployment, DEPLOYMENTS_KEY, readDeployments } from '../../core/src/deployments';
 import {
   compareFile,
   Connection,
@@ -541,6 +541,21 @@ test('compare uses the recorded series; pull writes a new file (never over one) 
   await writeFile(file, (await readFile(file, 'utf8')).replace('"SAVE10"', '"SAVE20"'));
   await rejectsWithProblem(pullIntoFile(a, files, file), 'drifted');
   assert.match(await readFile(file, 'utf8'), /SAVE20/);
+});
+
+test('pull into a file records the server\'s side anew and keeps when the file was last pushed', async () => {
+  const a = await connect(orgA());
+  const file = await newFile('kept-record.coupon.json', seriesText('Recorded'));
+  const created = await pushFile(a, files, file, { mode: 'create' });
+  const before = (await deploymentsOf(file)).get(keyOf(SANDBOX_DEFAULT_ORG_ID)) as Deployment;
+  assert.ok(before.seriesCode && before.pushedAt, 'the push recorded the series code and when it pushed');
+  await clientOf(SANDBOX_USERNAME).updateSeries(created.id as number, { CouponSeriesV2: { ...sampleSeries(), description: 'Renamed on the server', seriesCode: before.seriesCode } });
+  const outcome = await pullIntoFile(a, files, file);
+  assert.deepEqual(outcome.changed, ['description']);
+  const after = (await deploymentsOf(file)).get(keyOf(SANDBOX_DEFAULT_ORG_ID)) as Deployment;
+  assert.deepEqual({ id: after.id, seriesCode: after.seriesCode, orgId: after.orgId, pushedAt: after.pushedAt }, { id: before.id, seriesCode: before.seriesCode, orgId: before.orgId, pushedAt: before.pushedAt });
+  assert.notEqual(after.serverFingerprint, before.serverFingerprint, 'the server\'s side is recorded anew');
+  assert.notEqual(after.pushedFingerprint, before.pushedFingerprint, 'and so is the file\'s, which now holds the server\'s description');
 });
 
 test('an update warns, before sending, when the file lacks fields the server never returns', async () => {

@@ -42,6 +42,7 @@ test('every rule module in core/src/rules/ is registered, under its file name', 
   const files = readdirSync(RULES_DIR).filter((file) => file.endsWith('.ts'));
   const found: RuleModule[] = [];
   for (const file of files) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- every compiled module of the folder, by file name
     const exports = require(path.join(REPO_ROOT, 'out', 'core', 'src', 'rules', file.replace(/\.ts$/, '.js'))) as Record<string, unknown>;
     for (const value of Object.values(exports)) {
       const candidate = value as Partial<RuleModule>;

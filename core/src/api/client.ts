@@ -1,25 +1,16 @@
 /**
- * The coupon series API client: one typed function per endpoint over an
- * injected `HttpTransport`, with timeouts, cancellation, retries for idempotent
- * calls only, redacted logging and errors that say what happened.
+ * The coupon series API client: one typed function per endpoint (its path,
+ * its body, what its answer must hold) over the request pipeline
+ * (requestPipeline.ts: credentials, timeouts, cancellation, retries for
+ * idempotent calls only, redacted logging, errors that say what happened).
  */
-import { basicAuthorization, Credentials, MemoryTokenStore, OAUTH_TOKEN_HEADER, OAUTH_TOKEN_PATH, OAuthToken, TokenCache, TokenStore } from './auth';
-import {
-  apiErrorsFrom,
-  CouponApiError,
-  errorFromAnswer,
-  errorFromFailure,
-  failureCode,
-  HttpAnswer,
-  listApiErrors,
-  parseJson,
-  RequestContext,
-  unexpectedAnswer,
-} from './errors';
-import { redactBodyText, redactHeaders, redactUrl, SecretScrubber } from './redact';
-import { DEFAULT_RETRY_POLICY, RetryPolicy, retryDelayMs, sleep } from './retry';
-import { HttpTransport, MAX_RESPONSE_BYTES } from './transport';
-import { endpointUrl, parseBaseUrl } from './url';
+import { isJsonObject, parseJsonOrUndefined } from '../util';
+import { apiErrorsFrom, listApiErrors, unexpectedAnswer } from './answerErrors';
+import { OAUTH_TOKEN_PATH, OAuthToken } from './auth';
+import { CouponApiError } from './errors';
+import { Call, CouponApiClientOptions, createRequestPipeline } from './requestPipeline';
+
+export type { Attribution, CouponApiClientOptions, LogLevel } from './requestPipeline';
 
 export const SERIES_PATH = '/v2/coupon/series';
 
@@ -34,37 +25,8 @@ export interface CouponSeriesRequest {
 /** A series as the server answers it: bare (not wrapped), with its id and server-owned fields. */
 export type ServerCouponSeries = CouponSeries & { id: number };
 
-/** `info`: one summary line per exchange; `debug`: headers and bodies. */
-export type LogLevel = 'info' | 'debug';
-
 export interface CallOptions {
   signal?: AbortSignal;
-}
-
-export interface CouponApiClientOptions {
-  /** A bare host (`eu.api.capillarytech.com`, https implied) or a URL; `http://` only for loopback. */
-  baseUrl: string;
-  /** The credentials, or where to get them: asked for on the first request that needs them (and again after a failure to get them). */
-  credentials: Credentials | (() => Promise<Credentials>);
-  /** Per attempt: a retried call may take longer in total. */
-  timeoutMs: number;
-  /** The platform's network: undici in the CLI, VS Code's networking in the extension. */
-  transport: HttpTransport;
-  /** Where OAuth tokens are cached; in memory (per client) by default. */
-  tokenStore?: TokenStore;
-  /** Key of this environment's token in `tokenStore` (e.g. `environmentKey(env)`). */
-  tokenKey?: string;
-  /** The name messages use ("Authentication failed (401) on <name>"); the host by default. */
-  environmentName?: string;
-  /**
-   * Receives one line per request, response, retry and failure (`info`), and
-   * the headers and bodies (`debug`), with credentials redacted.
-   */
-  log?: (line: string, level: LogLevel) => void;
-  attribution?: Attribution;
-  retry?: Partial<RetryPolicy>;
-  /** The most of an answer that is read (`MAX_RESPONSE_BYTES` by default); past it, a `too-large` error. */
-  maxResponseBytes?: number;
 }
 
 export interface CouponApiClient {
@@ -79,186 +41,43 @@ export interface CouponApiClient {
   generateToken(options?: CallOptions): Promise<OAuthToken>;
 }
 
-interface Call {
-  method: 'GET' | 'POST' | 'PUT';
-  path: string;
-  query?: URLSearchParams;
-  body?: unknown;
-  /** Sends the Basic or OAuth header (the token endpoint itself needs none). */
-  authenticated: boolean;
-  seriesIds?: number[];
-  createsSeries?: boolean;
-  signal?: AbortSignal;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isServerSeries(value: unknown): value is ServerCouponSeries {
-  return isRecord(value) && typeof value.id === 'number';
+  return isJsonObject(value) && typeof value.id === 'number';
 }
 
 function checkSeriesId(id: number): void {
   if (!Number.isSafeInteger(id) || id <= 0) throw new TypeError(`A coupon series id is a positive integer, not ${String(id)}.`);
 }
 
-/** Optional headers naming the till or org entity a request is made for. */
-export type Attribution = { tillCode: string } | { entityType: string; entityCode: string };
-
-function attributionHeaders(attribution: Attribution | undefined): Record<string, string> {
-  if (!attribution) return {};
-  return 'tillCode' in attribution
-    ? { 'X-CAP-API-ATTRIBUTION-TILL-CODE': attribution.tillCode }
-    : { 'X-CAP-API-ATTRIBUTION-ENTITY-TYPE': attribution.entityType, 'X-CAP-API-ATTRIBUTION-ENTITY-CODE': attribution.entityCode };
+function signalOf(callOptions: CallOptions): Pick<Call, 'signal'> {
+  return callOptions.signal ? { signal: callOptions.signal } : {};
 }
 
 export function createCouponApiClient(options: CouponApiClientOptions): CouponApiClient {
-  const baseUrl = parseBaseUrl(options.baseUrl);
-  const { timeoutMs, transport } = options;
-  const maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-  const environment = options.environmentName ?? baseUrl.host;
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  const scrubber = new SecretScrubber();
-  const scrub = (text: string) => scrubber.scrub(text);
-  const log = (line: string, level: LogLevel = 'info') => options.log?.(scrub(line), level);
-
-  /** The credentials and what they authenticate with: the Basic header, or a token cache (exactly one, by kind). */
-  interface Authentication {
-    credentials: Credentials;
-    basicHeader?: string;
-    tokens?: TokenCache;
-  }
-  let authentication: Promise<Authentication> | undefined;
-  function authenticationOf(): Promise<Authentication> {
-    authentication ??= (async (): Promise<Authentication> => {
-      const credentials = typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
-      if (credentials.kind === 'basic') {
-        const basicHeader = basicAuthorization(credentials.username, credentials.passwordMd5);
-        scrubber.add(credentials.passwordMd5);
-        scrubber.add(basicHeader.slice('Basic '.length));
-        return { credentials, basicHeader };
-      }
-      scrubber.add(credentials.clientSecret);
-      const tokenKey = options.tokenKey ?? `${baseUrl.href}|${credentials.clientKey}`;
-      return { credentials, tokens: new TokenCache(options.tokenStore ?? new MemoryTokenStore(), tokenKey, () => generateToken()) };
-    })().catch((error: unknown) => {
-      // Not found or not given (a prompt cancelled): asked again on the next request.
-      authentication = undefined;
-      throw error;
-    });
-    return authentication;
-  }
-
-  function contextOf(call: Call, url: URL): RequestContext {
-    return {
-      environment,
-      method: call.method,
-      url,
-      timeoutMs,
-      ...(call.seriesIds ? { seriesIds: call.seriesIds } : {}),
-      ...(call.createsSeries ? { createsSeries: true } : {}),
-    };
-  }
-
-  /** One HTTP exchange under the per-attempt timeout; a failure without an answer becomes a `CouponApiError`. */
-  async function exchange(call: Call, context: RequestContext, headers: Record<string, string>): Promise<HttpAnswer> {
-    const { url } = context;
-    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-    const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), timeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, timer.signal]) : timer.signal;
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    log(`--> ${call.method} ${redactUrl(url)}`);
-    log(`    headers=${JSON.stringify(redactHeaders(headers))} body=${body === undefined ? 0 : new TextEncoder().encode(body).length} bytes`, 'debug');
-    try {
-      const response = await transport({ method: call.method, url, headers, ...(body === undefined ? {} : { body }), signal, maxResponseBytes });
-      log(`<-- ${response.status} ${call.method} ${redactUrl(url)} in ${elapsed()} ms`);
-      // Scrubbed before the excerpt is cut: half a secret would no longer be recognised.
-      log(`    body=${redactBodyText(scrub(response.bodyText))}`, 'debug');
-      return response;
-    } catch (error) {
-      const failure = errorFromFailure(error, context, { cancelled: call.signal?.aborted ?? false, timedOut: timer.signal.aborted }, scrub);
-      log(`<-x ${call.method} ${redactUrl(url)} failed after ${elapsed()} ms: ${failure.kind} (${failureCode(error) ?? 'no code'})`);
-      throw failure;
-    } finally {
-      clearTimeout(timeout);
-    }
-  }
-
-  async function authHeader(call: Call): Promise<{ headers: Record<string, string>; token?: string; tokens?: TokenCache }> {
-    if (!call.authenticated) return { headers: {} };
-    const { basicHeader, tokens } = await authenticationOf();
-    if (!tokens) return { headers: { Authorization: basicHeader as string } };
-    const token = await tokens.token(call.signal);
-    scrubber.add(token);
-    return { headers: { [OAUTH_TOKEN_HEADER]: token }, token, tokens };
-  }
-
-  /**
-   * Sends a call until it gets a 2xx answer or a final error. GET and PUT are
-   * retried per `policy`; POST never is. A 401 with an OAuth token fetches a
-   * new token and sends once more: the server refused the request unread, so
-   * even a POST cannot have taken effect.
-   */
-  async function send(call: Call): Promise<{ answer: HttpAnswer; context: RequestContext }> {
-    const url = endpointUrl(baseUrl, call.path, call.query);
-    const context = contextOf(call, url);
-    const idempotent = call.method !== 'POST';
-    let refreshedToken = false;
-    for (let retryIndex = 0; ; ) {
-      const auth = await authHeader(call);
-      const headers = {
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-        ...auth.headers,
-        ...attributionHeaders(options.attribution),
-      };
-      let error: CouponApiError;
-      try {
-        const answer = await exchange(call, context, headers);
-        if (answer.status >= 200 && answer.status < 300) return { answer, context };
-        if (answer.status === 401 && auth.tokens && auth.token && !refreshedToken) {
-          refreshedToken = true;
-          log(`token refused by ${environment}: fetching a new one and sending once more`);
-          await auth.tokens.invalidate(auth.token);
-          continue;
-        }
-        error = errorFromAnswer(answer, context, scrub);
-      } catch (failure) {
-        if (!(failure instanceof CouponApiError)) throw failure;
-        error = failure;
-      }
-      const delay = idempotent ? retryDelayMs(error, retryIndex, policy) : undefined;
-      if (delay === undefined) throw error;
-      retryIndex++;
-      log(`retry ${retryIndex} of ${call.method} ${redactUrl(url)} in ${delay} ms after ${error.kind}${error.status ? ` (${error.status})` : ''}`);
-      await sleep(delay, call.signal);
-    }
-  }
+  const pipeline = createRequestPipeline(options, () => generateToken());
+  const { environment, scrub } = pipeline;
 
   async function sendForSeries(call: Call): Promise<ServerCouponSeries> {
-    const { answer, context } = await send(call);
-    const json = parseJson(answer.bodyText);
+    const { answer, context } = await pipeline.send(call);
+    const json = parseJsonOrUndefined(answer.bodyText);
     if (!isServerSeries(json)) throw unexpectedAnswer(answer, context, 'a coupon series (no numeric "id")', scrub);
     return json;
   }
 
   async function generateToken(callOptions: CallOptions = {}): Promise<OAuthToken> {
-    const { credentials } = await authenticationOf();
+    const credentials = await pipeline.credentials();
     if (credentials.kind !== 'oauth') throw new TypeError('generateToken needs OAuth credentials (a client key and secret).');
-    const { answer, context } = await send({
+    const { answer, context } = await pipeline.send({
       method: 'POST',
       path: OAUTH_TOKEN_PATH,
       body: { key: credentials.clientKey, secret: credentials.clientSecret },
       authenticated: false,
-      ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+      ...signalOf(callOptions),
     });
-    const json = parseJson(answer.bodyText);
-    const data = isRecord(json) && isRecord(json.data) ? json.data : undefined;
+    const json = parseJsonOrUndefined(answer.bodyText);
+    const data = isJsonObject(json) && isJsonObject(json.data) ? json.data : undefined;
     if (data && typeof data.accessToken === 'string' && data.accessToken !== '' && typeof data.ttlSeconds === 'number') {
-      scrubber.add(data.accessToken);
+      pipeline.addSecret(data.accessToken);
       return { accessToken: data.accessToken, ttlSeconds: data.ttlSeconds };
     }
     const apiErrors = apiErrorsFrom(json);
@@ -272,17 +91,10 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
   }
 
   return {
-    baseUrl,
+    baseUrl: pipeline.baseUrl,
 
     createSeries(body, callOptions = {}) {
-      return sendForSeries({
-        method: 'POST',
-        path: SERIES_PATH,
-        body,
-        authenticated: true,
-        createsSeries: true,
-        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
-      });
+      return sendForSeries({ method: 'POST', path: SERIES_PATH, body, authenticated: true, createsSeries: true, ...signalOf(callOptions) });
     },
 
     async updateSeries(id, body, callOptions = {}) {
@@ -294,7 +106,7 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
         body: { CouponSeriesV2: { ...body.CouponSeriesV2, id } },
         authenticated: true,
         seriesIds: [id],
-        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+        ...signalOf(callOptions),
       });
     },
 
@@ -302,17 +114,10 @@ export function createCouponApiClient(options: CouponApiClientOptions): CouponAp
       const list = typeof ids === 'number' ? [ids] : [...ids];
       if (list.length === 0) throw new TypeError('getSeries needs at least one id.');
       list.forEach(checkSeriesId);
-      const call: Call = {
-        method: 'GET',
-        path: SERIES_PATH,
-        query: new URLSearchParams({ ids: list.join(',') }),
-        authenticated: true,
-        seriesIds: list,
-        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
-      };
-      const { answer, context } = await send(call);
-      const json = parseJson(answer.bodyText);
-      if (!isRecord(json) || !Array.isArray(json.entity)) throw unexpectedAnswer(answer, context, 'a list of series ({"entity": [...]})', scrub);
+      const query = new URLSearchParams({ ids: list.join(',') });
+      const { answer, context } = await pipeline.send({ method: 'GET', path: SERIES_PATH, query, authenticated: true, seriesIds: list, ...signalOf(callOptions) });
+      const json = parseJsonOrUndefined(answer.bodyText);
+      if (!isJsonObject(json) || !Array.isArray(json.entity)) throw unexpectedAnswer(answer, context, 'a list of series ({"entity": [...]})', scrub);
       const found = json.entity.filter(isServerSeries);
       if (found.length === 0) {
         throw new CouponApiError('not-found', `Coupon series ${list.join(', ')} was not found on ${environment}.`, { status: answer.status });

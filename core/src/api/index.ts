@@ -1,7 +1,10 @@
 /** The coupon series API client and what it needs: auth, transport, errors, redaction. */
 export * from './auth';
 export * from './client';
-export * from './errors';
+export { CouponApiError } from './errors';
+export type { ApiErrorEntry, CouponApiErrorDetails, CouponApiErrorKind, RequestContext, Scrub } from './errors';
+export * from './answerErrors';
+export * from './transportFailures';
 export { checkBaseUrl, isLoopbackHost } from './hosts';
 export * from './redact';
 export { DEFAULT_RETRY_POLICY } from './retry';

@@ -2,6 +2,8 @@
  * Redaction for log lines: credentials and tokens never reach the output
  * channel, whether they sit in a header, a JSON body or free text.
  */
+import { parseJsonOrUndefined } from '../util';
+
 export const REDACTED = '***';
 
 /** Header and JSON property names whose values are credentials: Authorization, X-CAP-API-OAUTH-TOKEN, secret, password, accessToken... */
@@ -35,12 +37,11 @@ const ASSIGNED_PAIR = /(\b[\w-]*(?:authorization|token|secret|password)[\w-]*=)[
 
 /** A body excerpt for a log line: JSON re-serialised with sensitive values redacted, other text pattern-redacted; cut at `maxLength`. */
 export function redactBodyText(text: string, maxLength = 500): string {
-  let redacted: string;
-  try {
-    redacted = JSON.stringify(redactJson(JSON.parse(text)));
-  } catch {
-    redacted = text.replace(QUOTED_PAIR, `$1"${REDACTED}"`).replace(ASSIGNED_PAIR, `$1${REDACTED}`).replace(/\s+/g, ' ');
-  }
+  const json = parseJsonOrUndefined(text);
+  const redacted =
+    json === undefined
+      ? text.replace(QUOTED_PAIR, `$1"${REDACTED}"`).replace(ASSIGNED_PAIR, `$1${REDACTED}`).replace(/\s+/g, ' ')
+      : JSON.stringify(redactJson(json));
   return redacted.length > maxLength ? `${redacted.slice(0, maxLength)}… (${redacted.length} chars)` : redacted;
 }
 

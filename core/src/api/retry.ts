@@ -44,23 +44,3 @@ export function retryDelayMs(error: CouponApiError, retryIndex: number, policy: 
   }
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex);
 }
-
-/** Waits `ms`, rejecting with a `cancelled` error as soon as `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cancelled = () => new CouponApiError('cancelled', 'The request was cancelled.');
-    if (signal?.aborted) {
-      reject(cancelled());
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

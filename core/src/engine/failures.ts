@@ -7,7 +7,8 @@
  * agent tool as a sentence).
  */
 import type { Diagnostic } from 'vscode-json-languageservice';
-import { CouponApiError, isUntrustedCertificate } from '../api/errors';
+import { CouponApiError } from '../api/errors';
+import { isUntrustedCertificate } from '../api/transportFailures';
 import { isLoopbackHost } from '../api/hosts';
 import { checkBaseUrl } from '../api/hosts';
 import type { Environment } from '../environments';

@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DATE_TIME_FIELDS, EMBEDDED_JSON_FIELDS, sentFields } from '../series';
-
-type JsonObject = Record<string, unknown>;
+import { JsonObject, parseJsonOrUndefined } from '../util';
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
 function canonicalJson(value: unknown): string {
@@ -43,11 +42,9 @@ export function serverFingerprint(server: JsonObject): string {
   for (const name of EMBEDDED_JSON_FIELDS) {
     const value = fields[name];
     if (typeof value !== 'string') continue;
-    try {
-      fields[name] = { json: JSON.parse(value) as unknown };
-    } catch {
-      // Not JSON: fingerprint the text as it is.
-    }
+    const json = parseJsonOrUndefined(value);
+    // Not JSON: the text is fingerprinted as it is.
+    if (json !== undefined) fields[name] = { json };
   }
   return digest(fields);
 }

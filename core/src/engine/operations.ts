@@ -17,6 +17,7 @@ import { Deployment, utcNow, withDeployment, withoutLegacyIds } from '../deploym
 import { deploymentKey } from '../environments';
 import { FILE_SUFFIX as COUPON_FILE_SUFFIX } from '../protocol';
 import { compareWithServer, mergeServerIntoFile, SeriesComparison, seriesFromServer, sentFields, SERIES_KEY } from '../series';
+import type { JsonObject } from '../util';
 import type { ValidationOptions } from '../validate';
 import type { Connection } from './connection';
 import type { LockedFile, SeriesFiles } from './files';
@@ -24,8 +25,6 @@ import { requestFingerprint, serverFingerprint } from './fingerprints';
 import { EngineProblem } from './problems';
 import { Failure, failureOf, isExpectedFailure } from './failures';
 import { AnalyzedFile, analyzeFile, fieldsAnUpdateMayReset, FileStatus, lookupFor, orgShownBy, SeriesState, withValidation } from './status';
-
-type JsonObject = Record<string, unknown>;
 
 /** How many ids one `GET ?ids=` asks for. */
 const IDS_PER_READ = 50;
@@ -285,13 +284,21 @@ function decide(status: FileStatus, mode: PushMode, connection: Connection, forc
   return 'update';
 }
 
-function deploymentAfter(previous: Deployment | undefined, server: ServerCouponSeries, orgId: number, sent: JsonObject): Deployment {
+/**
+ * What a file records of its series on an environment after a push or a
+ * pull: the ids the server answered, and the fingerprints of the file's
+ * series and of the answer, which later tell "changed locally" from "changed
+ * on the server". `pushedAt`: now after a push, the recorded time after a
+ * pull. A server that leaves out the series code keeps the one `previous` had.
+ */
+function deploymentOf(server: ServerCouponSeries, orgId: number, fileSeries: JsonObject, previous?: Deployment, pushedAt?: string): Deployment {
+  const seriesCode = typeof server.seriesCode === 'string' ? server.seriesCode : previous?.seriesCode;
   return {
     id: server.id,
     orgId,
-    ...(typeof server.seriesCode === 'string' ? { seriesCode: server.seriesCode } : previous?.seriesCode ? { seriesCode: previous.seriesCode } : {}),
-    pushedAt: utcNow(),
-    pushedFingerprint: requestFingerprint(sent),
+    ...(seriesCode ? { seriesCode } : {}),
+    ...(pushedAt ? { pushedAt } : {}),
+    pushedFingerprint: requestFingerprint(fileSeries),
     serverFingerprint: serverFingerprint(server),
   };
 }
@@ -374,7 +381,7 @@ export async function pushFile(connection: Connection, files: SeriesFiles, file:
         // The answer shows the org these credentials reach: the next files of this run are judged with it.
         if (typeof server.orgId === 'number') connection.learnOrg(server.orgId);
         const key = deploymentKey(orgId, connection.host);
-        const written = await recordDeployment(locked, key, deploymentAfter(undefined, server, orgId, sent), false, connection);
+        const written = await recordDeployment(locked, key, deploymentOf(server, orgId, sent, undefined, utcNow()), false, connection);
         return { action, status, server, key, id: server.id, migrated: false, written, warnings };
       }
       const deployment = status.deployment as Deployment;
@@ -384,7 +391,7 @@ export async function pushFile(connection: Connection, files: SeriesFiles, file:
         { CouponSeriesV2: { ...sent, id: deployment.id, ...(deployment.seriesCode ? { seriesCode: deployment.seriesCode } : {}) } },
         { ...(signal ? { signal } : {}) },
       );
-      const written = await recordDeployment(locked, key, deploymentAfter(deployment, server, deployment.orgId, sent), status.migratesLegacyIds, connection);
+      const written = await recordDeployment(locked, key, deploymentOf(server, deployment.orgId, sent, deployment, utcNow()), status.migratesLegacyIds, connection);
       return { action, status, server, key, id: server.id, migrated: status.migratesLegacyIds, written, warnings };
     },
     { ...(signal ? { signal } : {}), ...(options.onWait ? { onWait: options.onWait } : {}) },
@@ -533,16 +540,6 @@ export interface PulledSeries {
   toFillIn: string[];
 }
 
-function deploymentOfPull(server: ServerCouponSeries, orgId: number, series: JsonObject): Deployment {
-  return {
-    id: server.id,
-    orgId,
-    ...(typeof server.seriesCode === 'string' ? { seriesCode: server.seriesCode } : {}),
-    pushedFingerprint: requestFingerprint(series),
-    serverFingerprint: serverFingerprint(server),
-  };
-}
-
 function orgOf(server: ServerCouponSeries, connection: Connection): number {
   const orgId = typeof server.orgId === 'number' ? server.orgId : connection.orgId;
   if (orgId === undefined) throw new EngineProblem('unreadable', `The server did not say which org series ${server.id} belongs to; set "orgId" on ${connection.environment.name}.`);
@@ -565,7 +562,7 @@ export async function pullSeries(connection: Connection, id: number, options: En
   if (typeof server.orgId === 'number') connection.learnOrg(server.orgId);
   const series = seriesFromServer(server);
   const key = deploymentKey(orgId, connection.host);
-  const document = { [SERIES_KEY]: series, deployments: { [key]: deploymentOfPull(server, orgId, series) } };
+  const document = { [SERIES_KEY]: series, deployments: { [key]: deploymentOf(server, orgId, series) } };
   return { text: `${JSON.stringify(document, null, 2)}\n`, server, key, toFillIn: toFillIn(series) };
 }
 
@@ -657,7 +654,8 @@ export async function pullIntoFile(connection: Connection, files: SeriesFiles, f
       await locked.update((current) => {
         merged = mergeServerIntoFile(current, server);
         const series = analyzeFile(merged.text).series ?? {};
-        let next = withDeployment(merged.text, status.key as string, { ...deploymentOfPull(server, (status.deployment as Deployment).orgId, series), ...(status.deployment?.pushedAt ? { pushedAt: status.deployment.pushedAt } : {}) });
+        const recorded = status.deployment as Deployment;
+        let next = withDeployment(merged.text, status.key as string, deploymentOf(server, recorded.orgId, series, recorded, recorded.pushedAt));
         if (status.migratesLegacyIds) next = withoutLegacyIds(next);
         written = next !== current;
         return next;

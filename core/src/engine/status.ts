@@ -11,11 +11,10 @@ import { Deployment, FileDeployments, LegacyIds, deploymentKeyParts, readDeploym
 import { deploymentKey } from '../environments';
 import { FIELDS_NOT_RETURNED } from '../schema';
 import { compareWithServer, SERIES_KEY } from '../series';
+import { isJsonObject, JsonObject, parseJsonOrUndefined } from '../util';
 import { hasErrors, validateCouponSeries, ValidationOptions } from '../validate';
 import type { Connection } from './connection';
 import { requestFingerprint, serverFingerprint } from './fingerprints';
-
-type JsonObject = Record<string, unknown>;
 
 export type SeriesState =
   /** No series for this environment in the file: a push creates one. */
@@ -71,18 +70,10 @@ export interface AnalyzedFile {
   legacy?: LegacyIds;
 }
 
-function isRecord(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function analyzeFile(text: string): AnalyzedFile {
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch {
-    return { text, deployments: readDeployments(undefined) };
-  }
-  const series = isRecord(root) && isRecord(root[SERIES_KEY]) ? root[SERIES_KEY] : undefined;
+  const root = parseJsonOrUndefined(text);
+  if (root === undefined) return { text, deployments: readDeployments(undefined) };
+  const series = isJsonObject(root) && isJsonObject(root[SERIES_KEY]) ? root[SERIES_KEY] : undefined;
   const legacy = readLegacyIds(root);
   return { text, ...(series ? { series } : {}), deployments: readDeployments(root), ...(legacy ? { legacy } : {}) };
 }

@@ -26,6 +26,7 @@ import { FileHandle, lstat, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { homedir, hostname, tmpdir, uptime } from 'node:os';
 import * as path from 'node:path';
 import { EngineProblem } from '../engine/problems';
+import { isJsonObject, parseJsonOrUndefined, sleep } from '../util';
 import { errorCode, O_NOFOLLOW, writeAll } from './fileWrites';
 
 export interface FileLockOptions {
@@ -178,12 +179,8 @@ function notALock(lockPath: string, what: string): EngineProblem {
 }
 
 function parseLock(text: string): Partial<LockContent> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Partial<LockContent>) : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJsonOrUndefined(text);
+  return isJsonObject(parsed) ? (parsed as Partial<LockContent>) : undefined;
 }
 
 /** The lock at `lockPath`, or undefined when there is none; never through a symbolic link, never more than `LOCK_READ_LIMIT` bytes. */
@@ -218,6 +215,7 @@ async function readLock(lockPath: string): Promise<SeenLock | undefined> {
 
 /** A value read from a lock file, fit for a message: a planted lock may hold anything. */
 function printable(value: unknown): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
   return String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 100);
 }
 
@@ -341,24 +339,6 @@ async function breakStaleLock(lockPath: string, stale: SeenLock, breakerWatch: R
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new EngineProblem('cancelled', 'Cancelled while waiting for the file.'));
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new EngineProblem('cancelled', 'Cancelled while waiting for the file.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** A lock-file failure (a read-only folder, a name too long...) as a problem of this file, never a crash. */
 function lockFailure(file: string, error: unknown): EngineProblem {
   if (error instanceof EngineProblem) return error;
@@ -394,7 +374,7 @@ export async function withFileLock<T>(file: string, work: (held: HeldLock) => Pr
       if (Date.now() - started > waitMs) {
         throw new EngineProblem('locked', `${path.basename(file)} is being pushed by ${describe(holder.content)}: gave up waiting after ${Math.round(waitMs / 1000)} s. Nothing was sent.`);
       }
-      await sleep(pause, options.signal);
+      await sleep(pause, options.signal, () => new EngineProblem('cancelled', 'Cancelled while waiting for the file.'));
     }
   } catch (error) {
     throw lockFailure(file, error);

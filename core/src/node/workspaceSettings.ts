@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { SETTINGS_SECTION } from '../environments';
+import { isJsonObject } from '../util';
 
 export const SETTINGS_FILE = path.join('.vscode', 'settings.json');
 
@@ -31,7 +32,7 @@ export function readWorkspaceSettings(folder: string): WorkspaceSettings {
   const errors: ParseError[] = [];
   const root: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   const problems = errors.slice(0, 3).map((error) => `${SETTINGS_FILE}: ${printParseErrorCode(error.error)} at offset ${error.offset}`);
-  const settings = typeof root === 'object' && root !== null && !Array.isArray(root) ? (root as Record<string, unknown>) : {};
+  const settings = isJsonObject(root) ? root : {};
   const readSetting = (name: string): unknown => {
     if (settings[name] !== undefined) return settings[name];
     const dot = name.indexOf('.');

@@ -13,17 +13,12 @@
  */
 import { daysInMonth, parseOffsetDateTime } from '../dates';
 import { CouponSchema, MANDATORY_ON_UPDATE, REQUIRED_ON_CREATE, schemaAtPath, SERIES_KEY, seriesSchema } from '../schema';
-
-export type JsonObject = Record<string, unknown>;
+import { isJsonObject, JsonObject, parseJsonOrUndefined } from '../util';
 
 /** One refusal: the HTTP status and the message of its v2 error entry. */
 export interface CheckFailure {
   status: 400 | 403;
   message: string;
-}
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const seriesFields = Object.entries(seriesSchema.properties ?? {});
@@ -68,11 +63,8 @@ function typeAndEnumFailures(value: unknown, schema: CouponSchema, path: string,
 }
 
 function parsesAs(text: string, test: (value: unknown) => boolean): boolean {
-  try {
-    return test(JSON.parse(text));
-  } catch {
-    return false;
-  }
+  const value = parseJsonOrUndefined(text);
+  return value !== undefined && test(value);
 }
 
 /** The checks common to create and update, each resting on a sentence of the docs. */

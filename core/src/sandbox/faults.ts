@@ -2,6 +2,8 @@
  * Fault injection switches for the sandbox: each fault fires on matching
  * requests (optionally only a method and/or a path prefix) until its count runs out.
  */
+import { isJsonObject } from '../util';
+
 export interface FaultScope {
   /** Fire on this many matching requests, then switch off; forever when absent. */
   count?: number;
@@ -39,22 +41,18 @@ const FAULT_OPTIONS: Record<FaultName, string[]> = {
 
 const MAX_DELAY_MS = 120_000;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isNonNegativeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 /** Checks a faults object (from the control endpoint's JSON); throws an Error whose message says what is wrong. */
 export function parseFaults(raw: unknown): SandboxFaults {
-  if (!isRecord(raw)) throw new Error('Faults must be a JSON object such as {"status5xx": {"count": 1}}.');
+  if (!isJsonObject(raw)) throw new Error('Faults must be a JSON object such as {"status5xx": {"count": 1}}.');
   const faults: Record<string, Record<string, unknown>> = {};
   for (const [name, config] of Object.entries(raw)) {
     if (!(name in FAULT_OPTIONS)) throw new Error(`Unknown fault "${name}" (known: ${Object.keys(FAULT_OPTIONS).join(', ')}).`);
     if (config === null || config === false) continue;
-    if (!isRecord(config)) throw new Error(`Fault "${name}" must be an object (or null to switch it off).`);
+    if (!isJsonObject(config)) throw new Error(`Fault "${name}" must be an object (or null to switch it off).`);
     const allowed = ['count', 'method', 'path', ...FAULT_OPTIONS[name as FaultName]];
     for (const key of Object.keys(config)) {
       if (!allowed.includes(key)) throw new Error(`Fault "${name}" has an unknown option "${key}" (allowed: ${allowed.join(', ')}).`);

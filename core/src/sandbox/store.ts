@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { syncFolder, writeNewFile } from '../node/fileWrites';
+import { isJsonObject } from '../util';
 
 export interface StoredSeries {
   id: number;
@@ -36,21 +37,17 @@ interface LegacyStoreFile {
 
 export const FIRST_SERIES_ID = 1001;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isStoredSeries(value: unknown): value is StoredSeries {
-  return isRecord(value) && Number.isInteger(value.id) && Number.isInteger(value.orgId) && typeof value.seriesCode === 'string' && isRecord(value.fields);
+  return isJsonObject(value) && Number.isInteger(value.id) && Number.isInteger(value.orgId) && typeof value.seriesCode === 'string' && isJsonObject(value.fields);
 }
 
 /** The file's content as the current shape; a legacy file's counter applies to each org it holds series of. */
 function readStoreFile(parsed: unknown): StoreFile {
-  if (!isRecord(parsed) || !Array.isArray(parsed.series)) throw new Error('missing "nextIds" or "series"');
+  if (!isJsonObject(parsed) || !Array.isArray(parsed.series)) throw new Error('missing "nextIds" or "series"');
   const bad = parsed.series.findIndex((series) => !isStoredSeries(series));
   if (bad >= 0) throw new Error(`series[${bad}] lacks "id", "orgId", "seriesCode" or "fields"`);
   const series = parsed.series as StoredSeries[];
-  if (isRecord(parsed.nextIds) && Object.values(parsed.nextIds).every((next) => Number.isInteger(next))) {
+  if (isJsonObject(parsed.nextIds) && Object.values(parsed.nextIds).every((next) => Number.isInteger(next))) {
     return { nextIds: parsed.nextIds as Record<string, number>, series };
   }
   if (Number.isInteger(parsed.nextId)) {

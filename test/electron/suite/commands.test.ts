@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { Sandbox, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../../core/src/sandbox';
+import { sleep } from '../../../core/src/util';
 import { SANDBOX_PORT_ENV, SUITE_FILES } from '../workspace';
 import { activateExtension, open, workspaceFile } from './helpers';
 import { test, waitFor } from './runner';
@@ -81,7 +82,7 @@ test('Update on Server against a failing server leaves the file byte-identical',
     void vscode.commands.executeCommand('couponSeries.updateOnServer');
     // A PUT answered 503 is tried three times in all (two retries, 0.5 s and 1 s apart).
     await waitFor(() => sandbox!.state().requestCount >= requests + 3, 'the update did not reach the sandbox three times');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
   } finally {
     sandbox.setFaults({});
   }

@@ -4,6 +4,8 @@
  * each with a timeout; results go to the console (which @vscode/test-electron
  * forwards to the launcher's output) and to the caller.
  */
+import { sleep } from '../../../core/src/util';
+
 export type TestFn = () => Promise<void> | void;
 
 interface Registered {
@@ -60,6 +62,6 @@ export async function waitFor<T>(fn: () => T | undefined | null | false | Promis
     const value = await fn();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`${message} (after ${timeoutMs} ms)`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
