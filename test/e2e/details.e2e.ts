@@ -173,10 +173,8 @@ test('the installed extension\'s page: icon, README for users, its images as fil
     const shown = await settledImages(details);
     // What this version does with a relative image path (the README ships no data: URI).
     assert.ok(shown.every((image) => !image.src.startsWith('data:')), 'no data: image');
-    t.diagnostic(
-      `VS Code of code-server ${CODE_SERVER_VERSION}, relative image paths: ${ 
-        JSON.stringify(shown.map(({ src, naturalWidth }) => ({ src: src || '(removed by the page)', naturalWidth })))}`,
-    );
+    const seen = shown.map(({ src, naturalWidth }) => ({ src: src || '(removed by the page)', naturalWidth }));
+    t.diagnostic(`VS Code of code-server ${CODE_SERVER_VERSION}, relative image paths: ${JSON.stringify(seen)}`);
     await details.evaluate(() => document.querySelector('img')?.scrollIntoView());
     t.diagnostic(`screenshot: ${await screenshot(page, 'details-page')}`);
 
