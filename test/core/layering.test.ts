@@ -32,7 +32,8 @@ test('client/ and cli/ reach the API only through the engine (core/src/engine), 
   assert.deepEqual(offenders, []);
 });
 
-test('core/src/api imports nothing above it: no engine, no environment policy, no deployments', () => {
-  const offenders = sources('core/src/api').flatMap((file) => importsOf(file).filter((target) => !target.startsWith('core/src/api')).map((target) => `${file} → ${target}`));
+test('core/src/api imports nothing above it: no engine, no environment policy, no deployments (only the idioms of core/src/util)', () => {
+  const below = (target: string) => target.startsWith('core/src/api') || target === 'core/src/util';
+  const offenders = sources('core/src/api').flatMap((file) => importsOf(file).filter((target) => !below(target)).map((target) => `${file} → ${target}`));
   assert.deepEqual(offenders, []);
 });

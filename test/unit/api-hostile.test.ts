@@ -223,9 +223,9 @@ test('loopback is localhost, 127.0.0.0/8 and ::1 only: *.localhost is a name lik
   assert.ok(checkBaseUrl('http://127.0.0.2:8080').ok);
 });
 
-test('the cap the README documents is the one enforced', () => {
+test('the cap the security page documents (docs/security.md) is the one enforced', () => {
   assert.equal(formatBytes(MAX_RESPONSE_BYTES), '4 MiB');
-  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const readme = readFileSync(path.join(REPO_ROOT, 'docs', 'security.md'), 'utf8');
   assert.match(readme, /an answer larger than\s+\*\*4 MiB\*\* is refused as it streams in/);
   assert.deepEqual([formatBytes(512), formatBytes(2048), formatBytes(3 * 1024 * 1024)], ['512 bytes', '2 KiB', '3 MiB']);
 });
