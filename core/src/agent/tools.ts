@@ -379,6 +379,8 @@ export interface LanguageModelToolContribution {
   canBeReferencedInPrompt: boolean;
   icon: string;
   tags: string[];
+  /** When the tool is offered: only where the extension's desktop entry registers it (the web build has no file system for it). */
+  when: string;
   inputSchema: JsonSchema;
 }
 
@@ -393,6 +395,7 @@ export function languageModelToolsManifest(): LanguageModelToolContribution[] {
     canBeReferencedInPrompt: true,
     icon: tool.icon,
     tags: ['coupon-series'],
+    when: '!isWeb',
     inputSchema: tool.inputSchema,
   }));
 }
