@@ -8,6 +8,8 @@ import type * as LanguageServiceModule from '../../core/src/languageService';
 
 export interface RuntimeEnvironment {
   readonly timer: {
+    /** Milliseconds on a monotonic clock (how long a burst of changes has lasted). */
+    now(): number;
     /** Runs `callback` once the messages already received have had their turn. */
     setImmediate(callback: () => void): Disposable;
     setTimeout(callback: () => void, ms: number): Disposable;

@@ -19,6 +19,7 @@ async function readLocalFile(uri: string, maxBytes: number): Promise<string | un
 
 export const nodeRuntime: RuntimeEnvironment = {
   timer: {
+    now: () => performance.now(),
     setImmediate(callback) {
       const handle = setImmediate(callback);
       return { dispose: () => clearImmediate(handle) };
