@@ -17,6 +17,18 @@ export class LanguageServiceLoader {
     this.options = options;
   }
 
+  /**
+   * Loads the service, then warms it up (languageService.ts: `warmUp`), each
+   * in a turn of its own, while the client is still busy opening its documents.
+   */
+  prepare(failed: (error: unknown) => void): void {
+    const timer = this.runtime.timer;
+    timer.setImmediate(() => {
+      const service = this.service;
+      timer.setImmediate(() => void service.warmUp().catch(failed));
+    });
+  }
+
   get service(): CouponLanguageService {
     return (this.loaded ??= this.runtime.loadLanguageService().createCouponLanguageService(this.options));
   }

@@ -9,7 +9,7 @@
  */
 import { Connection, InitializeParams, InitializeResult, TextDocumentSyncKind } from 'vscode-languageserver';
 import { CouponServerInitializationOptions } from '../../core/src/protocol';
-import { DiagnosticsPublisher } from './diagnosticsPublisher';
+import { DiagnosticsPublisher, errorText } from './diagnosticsPublisher';
 import { registerLanguageFeatures } from './languageFeatures';
 import { LanguageServiceLoader } from './languageServiceLoader';
 import { createOpenDocuments } from './openDocuments';
@@ -56,8 +56,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     return initializeResult();
   });
   connection.onInitialized(async () => {
-    // Load the language service while the client is still busy opening its documents.
-    runtime.timer.setImmediate(() => void languageService.service);
+    languageService.prepare((error) => connection.console.warn(`Warming up the language service failed: ${errorText(error)}`));
     await workspaceSync.initialized();
   });
   registerLanguageFeatures(connection, documents, languageService);
