@@ -12,8 +12,10 @@
  *
  * A whole-text change (what simpler clients send) is compared with the
  * current text piece by piece and applied as the one span that differs, so
- * the window and the incremental parse serve those clients too; the new
- * string is kept as the whole text until the next edit (it is exactly that).
+ * the window and the incremental parse serve those clients too. The new
+ * string itself is not kept: held until the next edit, each one outlived a
+ * young-generation collection and piled up in the old generation (+13 MB RSS
+ * over 60 whole-text changes of the 880 KB file).
  *
  * It also says what changed since an earlier state (`changeSince`), so the
  * incremental parse needs neither the old text nor a character-by-character
@@ -319,13 +321,11 @@ export class WindowedTextDocument implements TextDocument {
   /**
    * A whole-text change: the span that differs from the current text is
    * applied as an edit when it is small and near the window; otherwise the
-   * new text becomes the base. Either way the new text is kept as the whole
-   * text (it is exactly that), so `getText()` builds nothing.
+   * new text becomes the base.
    */
   private replaceWhole(text: string): void {
     const { start, oldEnd, newEnd } = spanBetween(this.pieces(), this.length, [{ source: text, from: 0, to: text.length, shift: 0 }], text.length);
     if (start === oldEnd && start === newEnd) {
-      if (!this.isBase()) this.whole = text;
       return;
     }
     if (newEnd - start > MAX_WINDOW || oldEnd - start > MAX_WINDOW || (!this.isBase() && this.isFar(start, oldEnd))) {
@@ -333,7 +333,6 @@ export class WindowedTextDocument implements TextDocument {
       return;
     }
     this.replace(start, oldEnd, text.slice(start, newEnd));
-    this.whole = text;
   }
 
   /** No edit since the base was built. */

@@ -86,7 +86,7 @@ test('typing in one place rewrites only a small window', () => {
   assert.equal(windowed.getText(), 'x'.repeat(1000) + 'y'.repeat(1000) + 'x'.repeat(499_000));
 });
 
-test('whole-text changes near each other also rewrite only a small window, and getText() returns the string sent', () => {
+test('whole-text changes near each other also rewrite only a small window', () => {
   let text = 'x'.repeat(500_000);
   const windowed = new WindowedTextDocument('file:///x', 'json', 1, text);
   const base = windowed.mark().base;
