@@ -99,6 +99,26 @@ function piecesOf(base: string, windowStart: number, windowEnd: number, window: 
   return pieces.filter((piece) => piece.to > piece.from);
 }
 
+/**
+ * Strings compared a chunk at a time (V8 compares two flat strings as a block
+ * of memory), growing up to 64 KB, then character by character inside the
+ * chunk that differs: comparing a whole-text change of 880 KB costs a
+ * fraction of a character loop. Forward: the first offset in [at, end) where
+ * `a[i - shiftA]` and `b[i - shiftB]` differ, or `end`.
+ */
+function matchForward(a: string, shiftA: number, b: string, shiftB: number, at: number, end: number): number {
+  for (let chunk = 256; end - at >= chunk && a.slice(at - shiftA, at - shiftA + chunk) === b.slice(at - shiftB, at - shiftB + chunk); chunk = Math.min(chunk * 2, 65536)) at += chunk;
+  while (at < end && a.charCodeAt(at - shiftA) === b.charCodeAt(at - shiftB)) at++;
+  return at;
+}
+
+/** Backward: how many characters match from `a[lastA - k]` and `b[lastB - k]` down, for k from `k` up to `stop`. */
+function matchBackward(a: string, lastA: number, b: string, lastB: number, k: number, stop: number): number {
+  for (let chunk = 256; stop - k >= chunk && a.slice(lastA - k - chunk + 1, lastA - k + 1) === b.slice(lastB - k - chunk + 1, lastB - k + 1); chunk = Math.min(chunk * 2, 65536)) k += chunk;
+  while (k < stop && a.charCodeAt(lastA - k) === b.charCodeAt(lastB - k)) k++;
+  return k;
+}
+
 /** How many characters two texts (as pieces) have in common from their start, at most `limit`. */
 function commonPrefix(a: readonly Piece[], b: readonly Piece[], limit: number): number {
   let at = 0;
@@ -108,9 +128,7 @@ function commonPrefix(a: readonly Piece[], b: readonly Piece[], limit: number): 
     const pa = a[i];
     const pb = b[j];
     const end = Math.min(pa.to, pb.to, limit);
-    const sa = pa.source;
-    const sb = pb.source;
-    while (at < end && sa.charCodeAt(at - pa.shift) === sb.charCodeAt(at - pb.shift)) at++;
+    at = matchForward(pa.source, pa.shift, pb.source, pb.shift, at, end);
     if (at < end) return at;
     if (at === pa.to) i++;
     if (at === pb.to) j++;
@@ -128,11 +146,7 @@ function commonSuffix(a: readonly Piece[], aLength: number, b: readonly Piece[],
     const pb = b[j];
     // The k-th character from the end is at aLength - 1 - k (source index lastA - k), and likewise in b.
     const stop = k + Math.min(aLength - k - pa.from, bLength - k - pb.from, limit - k);
-    const lastA = aLength - 1 - pa.shift;
-    const lastB = bLength - 1 - pb.shift;
-    const sa = pa.source;
-    const sb = pb.source;
-    while (k < stop && sa.charCodeAt(lastA - k) === sb.charCodeAt(lastB - k)) k++;
+    k = matchBackward(pa.source, aLength - 1 - pa.shift, pb.source, bLength - 1 - pb.shift, k, stop);
     if (k < stop) return k;
     if (aLength - k === pa.from) i--;
     if (bLength - k === pb.from) j--;
