@@ -339,14 +339,13 @@ export class WindowedTextDocument implements TextDocument {
    */
   private replaceWhole(text: string): void {
     const { start, oldEnd, newEnd } = spanBetween(this.pieces(), this.length, [{ source: text, from: 0, to: text.length, shift: 0 }], text.length);
-    if (start === oldEnd && start === newEnd) {
-      return;
-    }
+    if (start === oldEnd && start === newEnd) return;
     if (newEnd - start > MAX_WINDOW || oldEnd - start > MAX_WINDOW || (!this.isBase() && this.isFar(start, oldEnd))) {
       this.rebase(text);
       return;
     }
-    this.replace(start, oldEnd, text.slice(start, newEnd));
+    // A copy: V8 makes a slice of 13 characters or more a view of the whole string, which the window would keep alive.
+    this.replace(start, oldEnd, ` ${text.slice(start, newEnd)}`.slice(1));
   }
 
   /** No edit since the base was built. */
