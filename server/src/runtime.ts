@@ -26,6 +26,8 @@ export interface RuntimeEnvironment {
    * (dist/languageService.js), so starting the server does not wait for it.
    */
   readonly loadLanguageService: () => typeof LanguageServiceModule;
+  /** Platform set-up that can wait until the client is initialized (before it opens documents). */
+  readonly initialized?: () => void;
   /** The folder of rule pages diagnostics link to when the client names none (Node: the server's own package's docs/rules/). */
   readonly defaultRulePagesUri?: () => string | undefined;
 }

@@ -56,6 +56,7 @@ export function startServer(connection: Connection, runtime: RuntimeEnvironment)
     return initializeResult();
   });
   connection.onInitialized(async () => {
+    runtime.initialized?.();
     languageService.prepare((error) => connection.console.warn(`Warming up the language service failed: ${errorText(error)}`));
     await workspaceSync.initialized();
   });
