@@ -70,18 +70,41 @@ function updateToken(node: ASTNode, newText: TextAccess, start: number, oldEnd: 
   return false;
 }
 
+/** Moves a node that lies wholly after the edit, and everything in it, by `delta`: no comparisons, one pass (recursive: nesting is bounded by MAX_NESTING_DEPTH). */
+function moveBy(node: ASTNode, delta: number): void {
+  (node as unknown as MutableNode).offset += delta;
+  switch (node.type) {
+    case 'property':
+      if (node.colonOffset !== undefined && node.colonOffset >= 0) (node as unknown as MutableNode).colonOffset = node.colonOffset + delta;
+      moveBy(node.keyNode, delta);
+      if (node.valueNode) moveBy(node.valueNode, delta);
+      return;
+    case 'object':
+      for (const property of node.properties) moveBy(property, delta);
+      return;
+    case 'array': {
+      // Long arrays are of scalars (50,000 product ids): those only move.
+      const items = node.items;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        if (item.type === 'object' || item.type === 'array') moveBy(item, delta);
+        else (item as unknown as MutableNode).offset += delta;
+      }
+      return;
+    }
+  }
+}
+
 /** Moves everything after the edit by `delta` and grows what contains it (recursive: nesting is bounded by MAX_NESTING_DEPTH). */
 function shiftOffsets(node: ASTNode, start: number, oldEnd: number, delta: number): void {
-  const mutable = node as unknown as MutableNode;
   if (node.offset >= oldEnd && node.offset > start) {
-    mutable.offset += delta;
-  } else if (node.offset <= start && node.offset + node.length >= oldEnd) {
-    mutable.length += delta;
-  } else {
-    return; // Entirely before the edit: nothing inside it moves.
+    moveBy(node, delta);
+    return;
   }
+  if (!(node.offset <= start && node.offset + node.length >= oldEnd)) return; // Entirely before the edit: nothing inside it moves.
+  (node as unknown as MutableNode).length += delta;
   if (node.type === 'property') {
-    if (node.colonOffset !== undefined && node.colonOffset >= oldEnd) mutable.colonOffset = node.colonOffset + delta;
+    if (node.colonOffset !== undefined && node.colonOffset >= oldEnd) (node as unknown as MutableNode).colonOffset = node.colonOffset + delta;
     shiftOffsets(node.keyNode, start, oldEnd, delta);
     if (node.valueNode) shiftOffsets(node.valueNode, start, oldEnd, delta);
   } else if (node.type === 'object') {

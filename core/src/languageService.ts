@@ -63,7 +63,17 @@ export interface CouponLanguageService {
   foldingRanges(document: TextDocument): FoldingRange[];
   selectionRanges(document: TextDocument, positions: Position[]): SelectionRange[];
   format(document: TextDocument, range: Range | undefined, options: FormattingOptions): TextEdit[];
+  /**
+   * Completes, hovers and validates once on a small series of its own, so the
+   * first request of a session pays neither the JSON service's resolution of
+   * the schema nor the compilation of that code (the server runs it while idle,
+   * right after loading the service).
+   */
+  warmUp(): Promise<void>;
 }
+
+/** The warm-up's series: a value and a property to complete, a property to hover. */
+const WARM_UP_TEXT = '{\n  "CouponSeriesV2": {\n    "discountType": "ABS",\n    "expiryStrategyType": "",\n    \n  }\n}\n';
 
 const snippetCompletions: CompletionItem[] = Object.entries(snippetFile as Record<string, SnippetDefinition>)
   .filter(([, snippet]) => snippet.prefix.startsWith('coupon-series'))
@@ -95,7 +105,9 @@ export function createCouponLanguageService(options: CouponLanguageServiceOption
     schemaRequestService: () => Promise.resolve(schemaText),
     clientCapabilities: ClientCapabilities.LATEST,
   });
-  json.configure({ validate: false, allowComments: false, schemas: [{ uri: COUPON_SCHEMA_URI, fileMatch: ['*'], schema: couponSeriesSchema as object }] });
+  // A copy of its own: the JSON service resolves a schema's $refs in place, and the project's schema must stay as written
+  // (precompiled validators are found by its content; rules and wording read it).
+  json.configure({ validate: false, allowComments: false, schemas: [{ uri: COUPON_SCHEMA_URI, fileMatch: ['*'], schema: JSON.parse(schemaText) as object }] });
 
   // TextDocuments are updated in place, so the version is recorded at parse time.
   const cache = new Map<string, { document: TextDocument; version: number; parsed: CouponDocument }>();
@@ -108,7 +120,7 @@ export function createCouponLanguageService(options: CouponLanguageServiceOption
     return parsed;
   }
 
-  return {
+  const service: CouponLanguageService = {
     parse,
     forget: (uri) => cache.delete(uri),
     validate: (document) => boundDiagnostics(validateCouponDocument(parse(document), options.validation)),
@@ -132,6 +144,19 @@ export function createCouponLanguageService(options: CouponLanguageServiceOption
     foldingRanges: (document) => json.getFoldingRanges(document, { rangeLimit: RESULT_LIMIT }),
     selectionRanges: (document, positions) => json.getSelectionRanges(document, positions, parse(document).jsonDocument),
     format: (document, range, formatting) => json.format(document, range, formatting),
+    async warmUp() {
+      const document = TextDocument.create('untitled:warm-up.coupon.json', 'coupon-json', 0, WARM_UP_TEXT);
+      const at = (text: string, after: number) => document.positionAt(WARM_UP_TEXT.indexOf(text) + after);
+      try {
+        await service.complete(document, at('""', 1));
+        await service.complete(document, at('\n    \n', 5));
+        service.hover(document, at('discountType', 1));
+        service.validate(document);
+      } finally {
+        service.forget(document.uri);
+      }
+    },
   };
+  return service;
 }
 

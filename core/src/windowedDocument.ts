@@ -10,10 +10,19 @@
  * positions cost O(log lines) and never a rebuild. The whole text is built
  * only when asked for (`getText()`), and kept only until the next edit.
  *
+ * A whole-text change (what simpler clients send) is compared with the
+ * current text piece by piece and applied as the one span that differs, so
+ * the window and the incremental parse serve those clients too. The new
+ * string itself is not kept: held until the next edit, each one outlived a
+ * young-generation collection and piled up in the old generation (+13 MB RSS
+ * over 60 whole-text changes of the 880 KB file).
+ *
  * It also says what changed since an earlier state (`changeSince`), so the
  * incremental parse needs neither the old text nor a character-by-character
- * comparison of two whole texts. Semantics match vscode-languageserver-
- * textdocument exactly (a randomized test compares every method).
+ * comparison of two whole texts (after a rebase, the pieces are compared
+ * where they lie, without building either text). Semantics match
+ * vscode-languageserver-textdocument exactly (a randomized test compares
+ * every method).
  */
 import type { Position, Range, TextDocument } from 'vscode-languageserver-textdocument';
 import { changedSpan } from './edits';
@@ -46,6 +55,11 @@ const CR = 13;
 
 function lineStarts(text: string, offset = 0, first = true): number[] {
   const starts: number[] = first ? [offset] : [];
+  if (text.indexOf('\r') < 0) {
+    // Only LF: indexOf skips whole lines at a time (the usual case, and a whole-text rebase of a large file).
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(offset + i + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === CR || c === LF) {
@@ -63,6 +77,89 @@ function lineBreaks(text: string): number {
     if (c === CR || c === LF) count++;
   }
   return count;
+}
+
+/** A text as pieces: characters [from, to) of the text are `source`'s [from - shift, to - shift). */
+interface Piece {
+  readonly source: string;
+  readonly from: number;
+  readonly to: number;
+  readonly shift: number;
+}
+
+/** The pieces of a base with one window (empty pieces left out). */
+function piecesOf(base: string, windowStart: number, windowEnd: number, window: string): Piece[] {
+  const windowTo = windowStart + window.length;
+  const delta = window.length - (windowEnd - windowStart);
+  const pieces = [
+    { source: base, from: 0, to: windowStart, shift: 0 },
+    { source: window, from: windowStart, to: windowTo, shift: windowStart },
+    { source: base, from: windowTo, to: base.length + delta, shift: delta },
+  ];
+  return pieces.filter((piece) => piece.to > piece.from);
+}
+
+/**
+ * Strings compared a chunk at a time (V8 compares two flat strings as a block
+ * of memory), growing up to 64 KB, then character by character inside the
+ * chunk that differs: comparing a whole-text change of 880 KB costs a
+ * fraction of a character loop. Forward: the first offset in [at, end) where
+ * `a[i - shiftA]` and `b[i - shiftB]` differ, or `end`.
+ */
+function matchForward(a: string, shiftA: number, b: string, shiftB: number, at: number, end: number): number {
+  for (let chunk = 256; end - at >= chunk && a.slice(at - shiftA, at - shiftA + chunk) === b.slice(at - shiftB, at - shiftB + chunk); chunk = Math.min(chunk * 2, 65536)) at += chunk;
+  while (at < end && a.charCodeAt(at - shiftA) === b.charCodeAt(at - shiftB)) at++;
+  return at;
+}
+
+/** Backward: how many characters match from `a[lastA - k]` and `b[lastB - k]` down, for k from `k` up to `stop`. */
+function matchBackward(a: string, lastA: number, b: string, lastB: number, k: number, stop: number): number {
+  for (let chunk = 256; stop - k >= chunk && a.slice(lastA - k - chunk + 1, lastA - k + 1) === b.slice(lastB - k - chunk + 1, lastB - k + 1); chunk = Math.min(chunk * 2, 65536)) k += chunk;
+  while (k < stop && a.charCodeAt(lastA - k) === b.charCodeAt(lastB - k)) k++;
+  return k;
+}
+
+/** How many characters two texts (as pieces) have in common from their start, at most `limit`. */
+function commonPrefix(a: readonly Piece[], b: readonly Piece[], limit: number): number {
+  let at = 0;
+  let i = 0;
+  let j = 0;
+  while (at < limit && i < a.length && j < b.length) {
+    const pa = a[i];
+    const pb = b[j];
+    const end = Math.min(pa.to, pb.to, limit);
+    at = matchForward(pa.source, pa.shift, pb.source, pb.shift, at, end);
+    if (at < end) return at;
+    if (at === pa.to) i++;
+    if (at === pb.to) j++;
+  }
+  return at;
+}
+
+/** How many characters two texts (as pieces, of lengths `aLength` and `bLength`) have in common at their end, at most `limit`. */
+function commonSuffix(a: readonly Piece[], aLength: number, b: readonly Piece[], bLength: number, limit: number): number {
+  let k = 0;
+  let i = a.length - 1;
+  let j = b.length - 1;
+  while (k < limit && i >= 0 && j >= 0) {
+    const pa = a[i];
+    const pb = b[j];
+    // The k-th character from the end is at aLength - 1 - k (source index lastA - k), and likewise in b.
+    const stop = k + Math.min(aLength - k - pa.from, bLength - k - pb.from, limit - k);
+    k = matchBackward(pa.source, aLength - 1 - pa.shift, pb.source, bLength - 1 - pb.shift, k, stop);
+    if (k < stop) return k;
+    if (aLength - k === pa.from) i--;
+    if (bLength - k === pb.from) j--;
+  }
+  return k;
+}
+
+/** The one span where two texts (as pieces) differ. */
+function spanBetween(a: readonly Piece[], aLength: number, b: readonly Piece[], bLength: number): ChangedSpan {
+  const shorter = Math.min(aLength, bLength);
+  const start = commonPrefix(a, b, shorter);
+  const suffix = commonSuffix(a, aLength, b, bLength, shorter - start);
+  return { start, oldEnd: aLength - suffix, newEnd: bLength - suffix };
 }
 
 /** Index of the first element of the ascending `values` greater than `value`. */
@@ -134,7 +231,7 @@ export class WindowedTextDocument implements TextDocument {
 
   getText(range?: Range): string {
     if (range) return this.slice(this.offsetAt(range.start), this.offsetAt(range.end));
-    if (this.window === '' && this.windowStart === this.windowEnd) return this.base;
+    if (this.isBase()) return this.base;
     return (this.whole ??= this.base.slice(0, this.windowStart) + this.window + this.base.slice(this.windowEnd));
   }
 
@@ -204,7 +301,7 @@ export class WindowedTextDocument implements TextDocument {
   update(changes: readonly ContentChange[], version: number): void {
     for (const change of changes) {
       if ('range' in change) this.applyIncremental(change.range, change.text);
-      else this.rebase(change.text);
+      else this.replaceWhole(change.text);
     }
     this.currentVersion = version;
   }
@@ -217,7 +314,10 @@ export class WindowedTextDocument implements TextDocument {
   /** What changed since `mark`, as one span: from the windows when the base is the same, else by comparing the texts. */
   changeSince(mark: TextMark): ChangedSpan {
     if (mark.generation !== this.generation) {
-      return changedSpan(mark.base.slice(0, mark.windowStart) + mark.window + mark.base.slice(mark.windowEnd), this.getText());
+      // Another base: the two texts are compared where their pieces lie, neither built.
+      const before = piecesOf(mark.base, mark.windowStart, mark.windowEnd, mark.window);
+      const beforeLength = mark.base.length + mark.window.length - (mark.windowEnd - mark.windowStart);
+      return spanBetween(before, beforeLength, this.pieces(), this.length);
     }
     // Both texts are the base with one window each: compare only the union of the two windows.
     const from = Math.min(mark.windowStart, this.windowStart);
@@ -226,6 +326,36 @@ export class WindowedTextDocument implements TextDocument {
     const after = this.base.slice(from, this.windowStart) + this.window + this.base.slice(this.windowEnd, to);
     const span = changedSpan(before, after);
     return { start: from + span.start, oldEnd: from + span.oldEnd, newEnd: from + span.newEnd };
+  }
+
+  private pieces(): Piece[] {
+    return piecesOf(this.base, this.windowStart, this.windowEnd, this.window);
+  }
+
+  /**
+   * A whole-text change: the span that differs from the current text is
+   * applied as an edit when it is small and near the window; otherwise the
+   * new text becomes the base.
+   */
+  private replaceWhole(text: string): void {
+    const { start, oldEnd, newEnd } = spanBetween(this.pieces(), this.length, [{ source: text, from: 0, to: text.length, shift: 0 }], text.length);
+    if (start === oldEnd && start === newEnd) return;
+    if (newEnd - start > MAX_WINDOW || oldEnd - start > MAX_WINDOW || (!this.isBase() && this.isFar(start, oldEnd))) {
+      this.rebase(text);
+      return;
+    }
+    // A copy: V8 makes a slice of 13 characters or more a view of the whole string, which the window would keep alive.
+    this.replace(start, oldEnd, ` ${text.slice(start, newEnd)}`.slice(1));
+  }
+
+  /** No edit since the base was built. */
+  private isBase(): boolean {
+    return this.window === '' && this.windowStart === this.windowEnd;
+  }
+
+  /** Whether an edit of [start, end) is too far from the window (or the window too large) to widen it. */
+  private isFar(start: number, end: number): boolean {
+    return start > this.windowStart + this.window.length + NEAR || end < this.windowStart - NEAR || this.window.length > MAX_WINDOW;
   }
 
   private get delta(): number {
@@ -273,13 +403,15 @@ export class WindowedTextDocument implements TextDocument {
   private applyIncremental(range: Range, text: string): void {
     // As vscode-languageserver-textdocument: a range given end first is the same range.
     const [from, to] = range.start.line > range.end.line || (range.start.line === range.end.line && range.start.character > range.end.character) ? [range.end, range.start] : [range.start, range.end];
-    const start = this.offsetAt(from);
-    const end = this.offsetAt(to);
-    const windowEnd = this.windowStart + this.window.length;
-    if (this.window === '' && this.windowStart === this.windowEnd) {
+    this.replace(this.offsetAt(from), this.offsetAt(to), text);
+  }
+
+  /** Replaces [start, end) of the current text with `text`. */
+  private replace(start: number, end: number, text: string): void {
+    if (this.isBase()) {
       // No edit since the base was built: the window simply moves here.
       this.windowStart = this.windowEnd = start;
-    } else if (start > windowEnd + NEAR || end < this.windowStart - NEAR || this.window.length > MAX_WINDOW) {
+    } else if (this.isFar(start, end)) {
       // Far from the window, or a large one: the current text becomes the base, with an empty window here.
       this.rebase(this.getText());
       this.windowStart = this.windowEnd = start;

@@ -8,6 +8,8 @@ import type * as LanguageServiceModule from '../../core/src/languageService';
 
 export interface RuntimeEnvironment {
   readonly timer: {
+    /** Milliseconds on a monotonic clock (how long a burst of changes has lasted). */
+    now(): number;
     /** Runs `callback` once the messages already received have had their turn. */
     setImmediate(callback: () => void): Disposable;
     setTimeout(callback: () => void, ms: number): Disposable;
@@ -24,6 +26,8 @@ export interface RuntimeEnvironment {
    * (dist/languageService.js), so starting the server does not wait for it.
    */
   readonly loadLanguageService: () => typeof LanguageServiceModule;
+  /** Platform set-up that can wait until the client is initialized (before it opens documents). */
+  readonly initialized?: () => void;
   /** The folder of rule pages diagnostics link to when the client names none (Node: the server's own package's docs/rules/). */
   readonly defaultRulePagesUri?: () => string | undefined;
 }

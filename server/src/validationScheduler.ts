@@ -10,6 +10,9 @@
  * - Unopened workspace files: validated one at a time at low priority, only
  *   while no open document waits, yielding between files so an edit is always
  *   served first.
+ *
+ * Its clock and timers are the runtime's (`RuntimeEnvironment['timer']`), so
+ * tests drive it on a fake clock.
  */
 import type { Disposable } from 'vscode-languageserver';
 import type { RuntimeEnvironment } from './runtime';
@@ -64,7 +67,7 @@ export class ValidationScheduler implements Disposable {
 
   /** An open document was opened or changed. */
   documentChanged(uri: string): void {
-    const now = Date.now();
+    const now = this.timer.now();
     const waiting = this.pending.get(uri);
     if (!waiting) {
       this.pending.set(uri, { since: now, latest: now, burst: false, wait: this.afterQueuedMessages(() => this.runOpen(uri)) });
@@ -80,7 +83,7 @@ export class ValidationScheduler implements Disposable {
 
   /** One timer per burst (not one per change): when it fires early, it waits the rest of the pause. */
   private waitForPause(uri: string, waiting: PendingDocument): void {
-    const now = Date.now();
+    const now = this.timer.now();
     const delay = Math.min(waiting.latest + this.quietMs, waiting.since + this.maxWaitMs) - now;
     if (delay <= 0) {
       this.runOpen(uri);

@@ -1,120 +1,122 @@
 /**
- * The validation scheduler and the workspace file list, in plain Node with
- * Node's own timers (what the server's Node entry injects).
+ * The validation scheduler on a fake clock and event loop (test/support/fakeTimer.ts):
+ * every turn and every millisecond is stepped by the test, so the results never
+ * depend on how busy the machine is. And the workspace file list.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { sleep } from '../../core/src/util';
-import { nodeRuntime } from '../../server/src/node/nodeRuntime';
 import { ValidationScheduler } from '../../server/src/validationScheduler';
 import { selectionRules } from '../../core/src/fileSelection';
 import { relativePath, WorkspaceFiles } from '../../server/src/workspaceFiles';
+import { FakeTimer } from '../support/fakeTimer';
 
-const timer = nodeRuntime.timer;
-
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function busy(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end);
-}
-
-function recorder() {
+/** Records each validation, an open document's with the fake time it ran at. */
+function recorder(timer: FakeTimer) {
   const events: string[] = [];
   return {
     events,
     work: {
-      validateOpen: (uri: string) => void events.push(`open ${uri}`),
-      validateUnopened: async (uri: string) => {
-        busy(3);
-        events.push(`file ${uri}`);
-      },
+      validateOpen: (uri: string) => void events.push(`open ${uri} @${timer.now()}`),
+      validateUnopened: async (uri: string) => void events.push(`file ${uri}`),
       failed: (uri: string, error: unknown) => void events.push(`failed ${uri} ${String(error)}`),
     },
   };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(1);
-  }
-}
-
 describe('validation scheduler', () => {
   test('a single change is validated within two turns of the event loop', async () => {
-    const { events, work } = recorder();
+    const timer = new FakeTimer();
+    const { events, work } = recorder(timer);
     const scheduler = new ValidationScheduler(timer, work);
     scheduler.documentChanged('a');
-    await turn();
+    await timer.iteration();
     assert.deepEqual(events, []);
-    await turn();
-    assert.deepEqual(events, ['open a']);
+    await timer.iteration();
+    assert.deepEqual(events, ['open a @0']);
     scheduler.dispose();
   });
 
-  test('changes already queued supersede each other: one validation, of the last', async () => {
-    const { events, work } = recorder();
+  test('changes already queued supersede each other: one validation, of the last, once the burst pauses', async () => {
+    const timer = new FakeTimer();
+    const { events, work } = recorder(timer);
     const scheduler = new ValidationScheduler(timer, work, { quietMs: 20 });
     for (let i = 0; i < 1000; i++) scheduler.documentChanged('a');
-    await until(() => scheduler.idle);
-    assert.deepEqual(events, ['open a']);
+    await timer.runAll();
+    assert.deepEqual(events, ['open a @20']);
+    assert.ok(scheduler.idle);
     scheduler.dispose();
   });
 
   test('a burst spread over turns is validated once it pauses, and at least every maxWait', async () => {
-    const { events, work } = recorder();
+    const timer = new FakeTimer();
+    const { events, work } = recorder(timer);
     const scheduler = new ValidationScheduler(timer, work, { quietMs: 30, maxWaitMs: 200 });
-    const started = Date.now();
-    // A change every turn: each one supersedes the version before it before it is validated.
-    while (Date.now() - started < 500) {
+    // A change every turn, a turn every millisecond for 500 ms: each change supersedes the version before it before it is validated.
+    for (let i = 0; i < 500; i++) {
       scheduler.documentChanged('a');
-      await turn();
+      await timer.iteration(1);
     }
-    const duringBurst = events.length;
-    assert.ok(duringBurst >= 1 && duringBurst <= 4, `${duringBurst} validations during a 500 ms burst with maxWait 200 ms`);
-    await until(() => scheduler.idle);
-    assert.equal(events.length, duringBurst + 1, 'one more once the burst paused');
+    assert.deepEqual(events, ['open a @200', 'open a @400'], 'every maxWait (200 ms) while the burst lasts');
+    await timer.runAll();
+    assert.deepEqual(events.slice(2), ['open a @529'], 'once more, quietMs (30 ms) after the last change (at 499 ms)');
     scheduler.dispose();
   });
 
   test('changes further apart than a validation each get one (a typist is never kept waiting)', async () => {
-    const { events, work } = recorder();
+    const timer = new FakeTimer();
+    const { events, work } = recorder(timer);
     const scheduler = new ValidationScheduler(timer, work, { quietMs: 30 });
     for (let i = 0; i < 5; i++) {
       scheduler.documentChanged('a');
-      await sleep(10);
+      await timer.advance(10);
     }
-    assert.deepEqual(events, ['open a', 'open a', 'open a', 'open a', 'open a']);
+    assert.deepEqual(events, ['open a @0', 'open a @10', 'open a @20', 'open a @30', 'open a @40']);
+    scheduler.dispose();
+  });
+
+  test('a change that follows a validation after less than quietMs is validated at once too', async () => {
+    const timer = new FakeTimer();
+    const { events, work } = recorder(timer);
+    const scheduler = new ValidationScheduler(timer, work, { quietMs: 30 });
+    scheduler.documentChanged('a');
+    await timer.runAll();
+    await timer.advance(1);
+    scheduler.documentChanged('a');
+    await timer.runAll();
+    assert.deepEqual(events, ['open a @0', 'open a @1']);
     scheduler.dispose();
   });
 
   test('unopened files wait while an open document waits, and yield to it between files', async () => {
-    const { events, work } = recorder();
+    const timer = new FakeTimer();
+    const { events, work } = recorder(timer);
     const scheduler = new ValidationScheduler(timer, work, { quietMs: 5 });
     scheduler.enqueueUnopened(['f1', 'f2', 'f3', 'f4', 'f5']);
-    await until(() => events.length === 1);
+    await timer.runUntil(() => events.length === 1);
     scheduler.documentChanged('open');
-    await until(() => scheduler.idle);
-    assert.deepEqual(events, ['file f1', 'open open', 'file f2', 'file f3', 'file f4', 'file f5']);
+    await timer.runAll();
+    assert.ok(scheduler.idle);
+    assert.deepEqual(events, ['file f1', 'open open @0', 'file f2', 'file f3', 'file f4', 'file f5']);
     scheduler.dispose();
   });
 
   test('a file queued first (just closed) goes before the others; a closed document is not validated', async () => {
-    const { events, work } = recorder();
+    const timer = new FakeTimer();
+    const { events, work } = recorder(timer);
     const scheduler = new ValidationScheduler(timer, work);
     scheduler.documentChanged('a');
     scheduler.documentClosed('a');
     scheduler.enqueueUnopened(['f1', 'f2']);
     scheduler.enqueueUnopened(['closed'], true);
     scheduler.dequeueUnopened('f2');
-    await until(() => scheduler.idle);
+    await timer.runAll();
+    assert.ok(scheduler.idle);
     assert.deepEqual(events, ['file closed', 'file f1']);
     scheduler.dispose();
   });
 
   test('a failing validation is reported and the queue goes on', async () => {
+    const timer = new FakeTimer();
     const events: string[] = [];
     const scheduler = new ValidationScheduler(timer, {
       validateOpen: () => {
@@ -128,9 +130,22 @@ describe('validation scheduler', () => {
     });
     scheduler.documentChanged('a');
     scheduler.enqueueUnopened(['bad', 'good']);
-    await until(() => scheduler.idle);
+    await timer.runAll();
+    assert.ok(scheduler.idle);
     assert.deepEqual(events, ['failed a boom', 'failed bad unreadable', 'file good']);
     scheduler.dispose();
+  });
+
+  test('nothing runs after dispose', async () => {
+    const timer = new FakeTimer();
+    const { events, work } = recorder(timer);
+    const scheduler = new ValidationScheduler(timer, work, { quietMs: 30 });
+    scheduler.documentChanged('a');
+    scheduler.documentChanged('a');
+    scheduler.enqueueUnopened(['f1']);
+    scheduler.dispose();
+    await timer.runAll();
+    assert.deepEqual(events, []);
   });
 });
 

@@ -38,10 +38,13 @@ function compare(reference: TextDocument, windowed: WindowedTextDocument, random
   }
 }
 
-for (const [name, initial, spread] of [
-  ['small file, edits anywhere', '{\n  "a": 1,\r\n  "b": "two"\r\n}\n', 1],
-  ['large file, edits close together', Array.from({ length: 3000 }, (_, i) => `  "k${i}": ${i},`).join('\n'), 0.02],
-  ['large file, edits far apart', Array.from({ length: 3000 }, (_, i) => `  "k${i}": ${i},`).join('\r\n'), 1],
+// The last column: the share of edits sent as the whole new text (as simpler clients do), which the document turns back into an edit.
+for (const [name, initial, spread, wholeText] of [
+  ['small file, edits anywhere', '{\n  "a": 1,\r\n  "b": "two"\r\n}\n', 1, 0.02],
+  ['large file, edits close together', Array.from({ length: 3000 }, (_, i) => `  "k${i}": ${i},`).join('\n'), 0.02, 0.02],
+  ['large file, edits far apart', Array.from({ length: 3000 }, (_, i) => `  "k${i}": ${i},`).join('\r\n'), 1, 0.02],
+  ['small file, whole-text changes', '{\n  "a": 1,\r\n  "b": "two"\r\n}\n', 1, 0.7],
+  ['large file, whole-text changes close together', Array.from({ length: 3000 }, (_, i) => `  "k${i}": ${i},`).join('\r\n'), 0.02, 0.7],
 ] as const) {
   test(`behaves like vscode-languageserver-textdocument: ${name}`, () => {
     const random = randomGenerator(name.length * 7919);
@@ -56,7 +59,8 @@ for (const [name, initial, spread] of [
       const insert = pieces[Math.floor(random() * pieces.length)];
       let range = { start: reference.positionAt(start), end: reference.positionAt(end) };
       if (random() < 0.1) range = { start: range.end, end: range.start }; // given end first
-      const changes = random() < 0.02 ? [{ text: insert + text }] : [{ range, text: insert }];
+      const roll = random();
+      const changes = roll < 0.02 ? [{ text: insert + text }] : roll < wholeText ? [{ text: text.slice(0, start) + insert + text.slice(end) }] : [{ range, text: insert }];
       const mark = windowed.mark();
       TextDocument.update(reference, changes, i + 2);
       windowed.update(changes, i + 2);
@@ -82,6 +86,24 @@ test('typing in one place rewrites only a small window', () => {
   assert.equal(windowed.getText(), 'x'.repeat(1000) + 'y'.repeat(1000) + 'x'.repeat(499_000));
 });
 
+test('whole-text changes near each other also rewrite only a small window', () => {
+  let text = 'x'.repeat(500_000);
+  const windowed = new WindowedTextDocument('file:///x', 'json', 1, text);
+  const base = windowed.mark().base;
+  for (let i = 0; i < 1000; i++) {
+    text = text.slice(0, 1000 + i) + 'y' + text.slice(1000 + i);
+    windowed.update([{ text }], i + 2);
+    assert.equal(windowed.getText(), text);
+  }
+  const mark = windowed.mark();
+  assert.equal(mark.base, base, 'the base string is the one the document was opened with');
+  assert.ok(mark.window.length <= 1001, `window of ${mark.window.length} characters`);
+  const replaced = 'z'.repeat(100_000);
+  windowed.update([{ text: replaced }], 1002);
+  assert.equal(windowed.mark().base, replaced, 'a change of most of the text becomes the base');
+  assert.deepEqual(windowed.changeSince(mark), { start: 0, oldEnd: 501_000, newEnd: 100_000 });
+});
+
 test('a CR and a LF that edits bring together count as one line break', () => {
   const cases: [string, { start: number; end: number; text: string }[]][] = [
     ['a\rb', [{ start: 2, end: 2, text: '\n' }]],
@@ -93,11 +115,16 @@ test('a CR and a LF that edits bring together count as one line break', () => {
   for (const [initial, edits] of cases) {
     const reference = TextDocument.create('file:///x', 'json', 1, initial);
     const windowed = new WindowedTextDocument('file:///x', 'json', 1, initial);
+    const wholeText = new WindowedTextDocument('file:///x', 'json', 1, initial);
     for (const [i, edit] of edits.entries()) {
+      const before = reference.getText();
       const change = { range: { start: reference.positionAt(edit.start), end: reference.positionAt(edit.end) }, text: edit.text };
       TextDocument.update(reference, [change], i + 2);
       windowed.update([change], i + 2);
       compare(reference, windowed, randomGenerator(i + 1), JSON.stringify([initial, edits.slice(0, i + 1)]));
+      // The same edit sent as the whole new text.
+      wholeText.update([{ text: before.slice(0, edit.start) + edit.text + before.slice(edit.end) }], i + 2);
+      compare(reference, wholeText, randomGenerator(i + 1), `whole text: ${JSON.stringify([initial, edits.slice(0, i + 1)])}`);
     }
   }
 });

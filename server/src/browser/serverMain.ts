@@ -12,6 +12,7 @@ import { startServer } from '../server';
 declare const self: ConstructorParameters<typeof BrowserMessageReader>[0];
 declare function setTimeout(callback: () => void, ms: number): number;
 declare function clearTimeout(handle: number): void;
+declare const performance: { now(): number };
 declare class MessageChannel {
   readonly port1: { onmessage: (() => void) | null };
   readonly port2: { postMessage(message: unknown): void };
@@ -32,6 +33,7 @@ channel.port1.onmessage = () => immediates.shift()?.();
 
 const runtime: RuntimeEnvironment = {
   timer: {
+    now: () => performance.now(),
     setImmediate(callback) {
       let cancelled = false;
       immediates.push(() => cancelled || callback());
