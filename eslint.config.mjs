@@ -17,16 +17,6 @@ import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-/**
- * TEMPORARY. Files another engineer is reworking for speed right now (issue 17,
- * item 6), each exempt from the rules it breaks until that work lands; then
- * remove this list and fix what is left.
- */
-const PENDING_REWORK = [
-  { files: ['server/src/server.ts'], rules: { 'max-lines-per-function': 'off' } }, // startServer: 187 lines
-  { files: ['core/src/windowedDocument.ts'], rules: { 'prefer-template': 'off' } }, // '\r' + this.window
-];
-
 export default tseslint.config(
   {
     ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test/fixtures/**', 'core/layering/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
@@ -92,5 +82,4 @@ export default tseslint.config(
     files: ['test/e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  ...PENDING_REWORK,
 );

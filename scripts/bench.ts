@@ -231,7 +231,7 @@ async function session(server: ServerUnderTest, text: string, kind: EditKind, ro
   };
   try {
     rounds = Math.min(rounds, server.maxRounds);
-    let begin = performance.now();
+    const begin = performance.now();
     lsp.open(file.uri, text, server.languageId);
     await server.diagnostics(lsp, file.uri, 1, 0);
     const open = performance.now() - begin;

@@ -436,7 +436,7 @@ export class WindowedTextDocument implements TextDocument {
     // the window never starts right after a CR, nor ends with a CR that a LF follows.
     if (this.windowStart > 0 && this.base.charCodeAt(this.windowStart - 1) === CR) {
       this.windowStart--;
-      this.window = '\r' + this.window;
+      this.window = `\r${this.window}`;
       this.windowBreaks++;
     }
     if (this.windowEnd < this.base.length && this.base.charCodeAt(this.windowEnd) === LF && this.window.charCodeAt(this.window.length - 1) === CR) {

@@ -121,7 +121,7 @@ async function openDetails(t: TestContext, page: Page): Promise<Frame> {
   t.diagnostic(`icon: ${iconWidth}px wide`);
   const details = await frameHolding(page, 'Getting started');
   const text: string = await details.evaluate(() => document.body.innerText);
-  assert.ok(text.indexOf('Getting started') < text.indexOf('While you edit'), 'the README opens with what a user needs');
+  assert.ok(text.indexOf('Getting started') < text.indexOf('From a clone'), 'the README opens with what a user needs');
   assert.ok(!/\bnpm run test:e2e\b/.test(text), 'developer instructions are in CONTRIBUTING.md, not on the page');
   return details;
 }

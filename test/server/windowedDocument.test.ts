@@ -91,7 +91,7 @@ test('whole-text changes near each other also rewrite only a small window', () =
   const windowed = new WindowedTextDocument('file:///x', 'json', 1, text);
   const base = windowed.mark().base;
   for (let i = 0; i < 1000; i++) {
-    text = text.slice(0, 1000 + i) + 'y' + text.slice(1000 + i);
+    text = `${text.slice(0, 1000 + i)}y${text.slice(1000 + i)}`;
     windowed.update([{ text }], i + 2);
     assert.equal(windowed.getText(), text);
   }
