@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { basicAuthorization, md5Hex } from '../../core/src/api';
 import { resolveTarget } from '../../core/src/node/targets';
 import { Sandbox, SANDBOX_PASSWORD, SANDBOX_SECOND_ORG_USERNAME, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
-import { startScriptedServer } from '../unit/api-support';
+import { startScriptedServer } from '../support/apiSupport';
 import { vendorExample } from '../support/testUtil';
 import { afterTargetLine, coupon, tempFolder } from './support';
 

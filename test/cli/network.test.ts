@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { createCouponApiClient } from '../../core/src/api';
 import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
 import { Sandbox, SANDBOX_CLIENT_KEY, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, sampleSeries, startScriptedServer } from '../unit/api-support';
+import { basicCredentials, sampleSeries, startScriptedServer } from '../support/apiSupport';
 import { AuthProxy, makeSelfSignedCertificate, startAuthProxy, startEndlessServer, startHttpsFront, startSilentPeer } from '../support/network';
 import { afterTargetLine, assertNoSecrets, BASIC_ENV, coupon, couponProcess, tempFolder } from './support';
 

@@ -659,18 +659,19 @@ test('8. Push to Environment… creates the series on a second (protected) org; 
     await quickOpen(p, 'create-me.coupon.json');
     await clearNotifications(p);
     await runCommandAndPick(p, 'Coupon Series: Push to Environment…', 'Sandbox org 2');
-    // No credentials yet for this org: asked once, masked.
-    const passwordBox = p.locator('.quick-input-widget input[type="password"]');
-    await passwordBox.waitFor({ state: 'visible' });
-    await passwordBox.focus();
-    await p.keyboard.type(SANDBOX_PASSWORD);
-    await p.keyboard.press('Enter');
-    // Protected: asked before sending, whatever confirmBeforeSending says.
+    // Protected: asked before sending, whatever confirmBeforeSending says (a create reads nothing first).
     const question = await waitForDialog(p, /Create create-me\.coupon\.json on Sandbox org 2 \(protected\)\?/, { timeout: 20_000 });
     t.diagnostic(`dialog: ${question}`);
     await shot(t, p, '16-push-protected-confirm');
     const mark = sandbox!.requests().length;
     await clickDialogButton(p, 'Create');
+    // No credentials yet for this org: asked once, masked, when the first request needs them.
+    const passwordBox = p.locator('.quick-input-widget input[type="password"]');
+    await passwordBox.waitFor({ state: 'visible' });
+    assert.equal(sandbox!.requests().length, mark, 'nothing is sent before the credentials are entered');
+    await passwordBox.focus();
+    await p.keyboard.type(SANDBOX_PASSWORD);
+    await p.keyboard.press('Enter');
     const note = await waitForNotification(p, /Created series \d+ .*on Sandbox org 2/, { timeout: 20_000 });
     t.diagnostic(`notification: ${note}`);
     const deployments = deploymentsOf('create-me.coupon.json');

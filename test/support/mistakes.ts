@@ -1,7 +1,7 @@
 /**
  * Realistic mistakes in a coupon file, each a one-change edit of the docs'
  * create example, with the code this tool reports for it: the corpus the
- * strict schema is measured on (test/unit/strictSchema.test.ts).
+ * strict schema is measured on (test/core/strictSchema.test.ts).
  */
 import type { DiagnosticCode } from '../../core/src/rules/index';
 import { jsonExamples } from './vendorDocs';

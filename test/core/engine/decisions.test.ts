@@ -28,7 +28,7 @@ import { Environment, hostIdentity } from '../../../core/src/environments';
 import { createUndiciTransport } from '../../../core/src/node/httpTransport';
 import { createNodeSeriesFiles } from '../../../core/src/node/seriesFiles';
 import { Sandbox, SANDBOX_DEFAULT_ORG_ID, SANDBOX_PASSWORD, SANDBOX_SECOND_ORG_ID, SANDBOX_SECOND_ORG_USERNAME, SANDBOX_USERNAME, startSandbox } from '../../../core/src/sandbox';
-import { sampleSeries } from '../../unit/api-support';
+import { sampleSeries } from '../../support/apiSupport';
 
 let sandbox: Sandbox;
 let folder: string;

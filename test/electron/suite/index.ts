@@ -9,7 +9,7 @@ import { runAll } from './runner';
 import './language.test';
 import './commands.test';
 import './agentTools.test';
-import './manifest.test';
+import './contributions.test';
 
 export async function run(): Promise<void> {
   console.log('coupon-series extension-host suite');

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { request } from 'undici';
-import { basicAuthorization } from '../../core/src/api/auth';
-import { controlHeaders, Sandbox, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, createTestClient, rejectsWithKind, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
+import { basicAuthorization } from '../../../core/src/api/auth';
+import { controlHeaders, Sandbox, SANDBOX_USERNAME, startSandbox } from '../../../core/src/sandbox';
+import { basicCredentials, createTestClient, rejectsWithKind, sampleSeries, SANDBOX_PASSWORD_MD5 } from '../../support/apiSupport';
 
 let sandbox: Sandbox;
 let directory: string;

@@ -9,8 +9,8 @@ import { link, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, wr
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import { md5Hex } from '../../core/src/api';
-import { Deployment, DEPLOYMENTS_KEY, readDeployments } from '../../core/src/deployments';
+import { md5Hex } from '../../../core/src/api';
+import { Deployment, DEPLOYMENTS_KEY, readDeployments } from '../../../core/src/deployments';
 import {
   compareFile,
   Connection,
@@ -23,11 +23,11 @@ import {
   pullSeriesToNewFile,
   pushFile,
   SeriesFiles,
-} from '../../core/src/engine';
-import { deploymentKey, Environment, hostIdentity } from '../../core/src/environments';
-import { lockPathOf } from '../../core/src/node/fileLock';
-import { createUndiciTransport } from '../../core/src/node/httpTransport';
-import { createNodeSeriesFiles } from '../../core/src/node/seriesFiles';
+} from '../../../core/src/engine';
+import { deploymentKey, Environment, hostIdentity } from '../../../core/src/environments';
+import { lockPathOf } from '../../../core/src/node/fileLock';
+import { createUndiciTransport } from '../../../core/src/node/httpTransport';
+import { createNodeSeriesFiles } from '../../../core/src/node/seriesFiles';
 import {
   Sandbox,
   SANDBOX_DEFAULT_ORG_ID,
@@ -36,11 +36,11 @@ import {
   SANDBOX_SECOND_ORG_USERNAME,
   SANDBOX_USERNAME,
   startSandbox,
-} from '../../core/src/sandbox';
-import { validateCouponSeries } from '../../core/src/validate';
-import { cannotGrowPast, PAGE, withWriteFault } from '../support/fileSystemFaults';
-import { DEAD_PID, thisMachine } from '../support/lockHolders';
-import { createTestClient, sampleSeries } from './api-support';
+} from '../../../core/src/sandbox';
+import { validateCouponSeries } from '../../../core/src/validate';
+import { cannotGrowPast, PAGE, withWriteFault } from '../../support/fileSystemFaults';
+import { DEAD_PID, thisMachine } from '../../support/lockHolders';
+import { createTestClient, sampleSeries } from '../../support/apiSupport';
 
 let sandbox: Sandbox;
 let folder: string;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { basicAuthorization, credentialsFor, MemoryTokenStore, md5Hex, tokenUseUntil } from '../../core/src/api/auth';
+import { basicAuthorization, credentialsFor, MemoryTokenStore, md5Hex, tokenUseUntil } from '../../../core/src/api/auth';
 
-import { Sandbox, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
-import { sleep } from '../../core/src/util';
-import { basicCredentials, collectLog, createTestClient, oauthCredentials, rejectsWithKind, sampleSeries, startScriptedServer } from './api-support';
+import { Sandbox, SANDBOX_USERNAME, startSandbox } from '../../../core/src/sandbox';
+import { sleep } from '../../../core/src/util';
+import { basicCredentials, collectLog, createTestClient, oauthCredentials, rejectsWithKind, sampleSeries, startScriptedServer } from '../../support/apiSupport';
 
 const TOKEN_PATH = '/v3/oauth/token/generate';
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { basicAuthorization, MemoryTokenStore, md5Hex } from '../../core/src/api/auth';
+import { basicAuthorization, MemoryTokenStore, md5Hex } from '../../../core/src/api/auth';
 
-import { CouponApiError } from '../../core/src/api/errors';
-import { redactBodyText, redactHeaders, redactJson, redactLocation, redactUrl, SecretScrubber } from '../../core/src/api/redact';
-import { Sandbox, SANDBOX_CLIENT_SECRET, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
-import { sleep } from '../../core/src/util';
-import { basicCredentials, collectLog, createTestClient, FAST_RETRY, oauthCredentials, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
+import { CouponApiError } from '../../../core/src/api/errors';
+import { redactBodyText, redactHeaders, redactJson, redactLocation, redactUrl, SecretScrubber } from '../../../core/src/api/redact';
+import { Sandbox, SANDBOX_CLIENT_SECRET, SANDBOX_PASSWORD, SANDBOX_USERNAME, startSandbox } from '../../../core/src/sandbox';
+import { sleep } from '../../../core/src/util';
+import { basicCredentials, collectLog, createTestClient, FAST_RETRY, oauthCredentials, sampleSeries, SANDBOX_PASSWORD_MD5 } from '../../support/apiSupport';
 
 let sandbox: Sandbox;
 

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 
 import { Sandbox, startSandbox } from '../../core/src/sandbox';
 import { compareWithServer, DATE_TIME_FIELDS, FILE_FIELDS, mergeServerIntoFile, requestFields, seriesFromServer, SERVER_ASSIGNED_FIELDS } from '../../core/src/series';
-import { basicCredentials, createTestClient, sampleSeries } from './api-support';
+import { basicCredentials, createTestClient, sampleSeries } from '../support/apiSupport';
 
 let sandbox: Sandbox;
 

@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import type { HttpTransport } from '../../core/src/api/transport';
-import { createDispatcher, createUndiciTransport, proxyEnvironment, ProxyVariableError } from '../../core/src/node/httpTransport';
-import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
-import { Sandbox, startSandbox } from '../../core/src/sandbox';
-import { AuthProxy, makeSelfSignedCertificate, startAuthProxy, startHttpsFront, startSilentPeer } from '../support/network';
-import { basicCredentials, createTestClient, FAST_RETRY, rejectsWithKind, sampleSeries } from './api-support';
+import type { HttpTransport } from '../../../core/src/api/transport';
+import { createDispatcher, createUndiciTransport, proxyEnvironment, ProxyVariableError } from '../../../core/src/node/httpTransport';
+import { createNodeHttpTransport } from '../../../core/src/node/nodeHttpTransport';
+import { Sandbox, startSandbox } from '../../../core/src/sandbox';
+import { AuthProxy, makeSelfSignedCertificate, startAuthProxy, startHttpsFront, startSilentPeer } from '../../support/network';
+import { basicCredentials, createTestClient, FAST_RETRY, rejectsWithKind, sampleSeries } from '../../support/apiSupport';
 
 const PROXY_USER = 'proxy.user';
 // Characters that must survive URL-encoding in HTTPS_PROXY and Basic encoding.

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { md5Hex } from '../../core/src/api/auth';
-import {CouponApiClient, CouponSeriesRequest } from '../../core/src/api/client';
-import { CouponApiErrorKind, RequestContext } from '../../core/src/api/errors';
-import { errorFromFailure } from '../../core/src/api/transportFailures';
-import { Sandbox, SANDBOX_PASSWORD, SANDBOX_READ_ONLY_USERNAME, SandboxFaults, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, closedPort, collectLog, createTestClient, FAST_RETRY, rejectsWithKind, sampleSeries, ScriptedReply, startScriptedServer } from './api-support';
+import { md5Hex } from '../../../core/src/api/auth';
+import {CouponApiClient, CouponSeriesRequest } from '../../../core/src/api/client';
+import { CouponApiErrorKind, RequestContext } from '../../../core/src/api/errors';
+import { errorFromFailure } from '../../../core/src/api/transportFailures';
+import { Sandbox, SANDBOX_PASSWORD, SANDBOX_READ_ONLY_USERNAME, SandboxFaults, startSandbox } from '../../../core/src/sandbox';
+import { basicCredentials, closedPort, collectLog, createTestClient, FAST_RETRY, rejectsWithKind, sampleSeries, ScriptedReply, startScriptedServer } from '../../support/apiSupport';
 
 let sandbox: Sandbox;
 let client: CouponApiClient;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { request } from 'undici';
-import { basicAuthorization } from '../../core/src/api/auth';
+import { basicAuthorization } from '../../../core/src/api/auth';
 import {
   controlHeaders,
   Sandbox,
@@ -22,9 +22,9 @@ import {
   SANDBOX_USERNAME,
   SandboxRequest,
   startSandbox,
-} from '../../core/src/sandbox';
-import { REPO_ROOT } from '../support/testUtil';
-import { sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
+} from '../../../core/src/sandbox';
+import { REPO_ROOT } from '../../support/testUtil';
+import { sampleSeries, SANDBOX_PASSWORD_MD5 } from '../../support/apiSupport';
 
 let directory: string;
 before(async () => {

@@ -16,7 +16,7 @@ import { isBoundFile } from '../../core/src/schema';
 import { validateCouponSeries } from '../../core/src/validate';
 import { fixture, NOW } from '../support/testUtil';
 import { jsonExamples, tableParameters } from '../support/vendorDocs';
-import { SANDBOX_PASSWORD_MD5 } from './api-support';
+import { SANDBOX_PASSWORD_MD5 } from '../support/apiSupport';
 
 type Json = Record<string, unknown>;
 interface CouponFile {

@@ -10,15 +10,15 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 
-import { CouponApiError } from '../../core/src/api/errors';
-import { checkBaseUrl, isLoopbackHost } from '../../core/src/api/hosts';
-import { formatBytes, HttpTransport, MAX_RESPONSE_BYTES } from '../../core/src/api/transport';
-import { createDispatcher, createUndiciTransport } from '../../core/src/node/httpTransport';
-import { createNodeHttpTransport } from '../../core/src/node/nodeHttpTransport';
-import { sleep } from '../../core/src/util';
-import { startEndlessServer, startSilentPeer } from '../support/network';
-import { REPO_ROOT } from '../support/testUtil';
-import { basicCredentials, collectLog, createTestClient, FAST_RETRY, oauthCredentials, rejectsWithKind, startScriptedServer } from './api-support';
+import { CouponApiError } from '../../../core/src/api/errors';
+import { checkBaseUrl, isLoopbackHost } from '../../../core/src/api/hosts';
+import { formatBytes, HttpTransport, MAX_RESPONSE_BYTES } from '../../../core/src/api/transport';
+import { createDispatcher, createUndiciTransport } from '../../../core/src/node/httpTransport';
+import { createNodeHttpTransport } from '../../../core/src/node/nodeHttpTransport';
+import { sleep } from '../../../core/src/util';
+import { startEndlessServer, startSilentPeer } from '../../support/network';
+import { REPO_ROOT } from '../../support/testUtil';
+import { basicCredentials, collectLog, createTestClient, FAST_RETRY, oauthCredentials, rejectsWithKind, startScriptedServer } from '../../support/apiSupport';
 
 const MB = 1024 * 1024;
 

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { createServer, IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { basicAuthorization } from '../../core/src/api/auth';
-import { controlHeaders, isLoopbackName, Sandbox, sandboxAnswers, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
-import { closedPort, sampleSeries, SANDBOX_PASSWORD_MD5 } from './api-support';
+import { basicAuthorization } from '../../../core/src/api/auth';
+import { controlHeaders, isLoopbackName, Sandbox, sandboxAnswers, SANDBOX_USERNAME, startSandbox } from '../../../core/src/sandbox';
+import { closedPort, sampleSeries, SANDBOX_PASSWORD_MD5 } from '../../support/apiSupport';
 
 let sandbox: Sandbox;
 before(async () => {

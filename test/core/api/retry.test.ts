@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
-import {CouponApiClient } from '../../core/src/api/client';
-import { parseRetryAfter } from '../../core/src/api/answerErrors';
-import { CouponApiError, CouponApiErrorKind } from '../../core/src/api/errors';
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../core/src/api/retry';
-import { Sandbox, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, collectLog, createTestClient, FAST_RETRY, rejectsWithKind, sampleSeries } from './api-support';
+import {CouponApiClient } from '../../../core/src/api/client';
+import { parseRetryAfter } from '../../../core/src/api/answerErrors';
+import { CouponApiError, CouponApiErrorKind } from '../../../core/src/api/errors';
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../../core/src/api/retry';
+import { Sandbox, startSandbox } from '../../../core/src/sandbox';
+import { basicCredentials, collectLog, createTestClient, FAST_RETRY, rejectsWithKind, sampleSeries } from '../../support/apiSupport';
 
 let sandbox: Sandbox;
 let client: CouponApiClient;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import {CouponApiClient } from '../../core/src/api/client';
-import { CouponApiError } from '../../core/src/api/errors';
-import { parseBaseUrl } from '../../core/src/api/url';
-import { Sandbox, startSandbox } from '../../core/src/sandbox';
-import { basicCredentials, createTestClient, oauthCredentials, sampleSeries, startScriptedServer } from './api-support';
+import {CouponApiClient } from '../../../core/src/api/client';
+import { CouponApiError } from '../../../core/src/api/errors';
+import { parseBaseUrl } from '../../../core/src/api/url';
+import { Sandbox, startSandbox } from '../../../core/src/sandbox';
+import { basicCredentials, createTestClient, oauthCredentials, sampleSeries, startScriptedServer } from '../../support/apiSupport';
 
 let sandbox: Sandbox;
 

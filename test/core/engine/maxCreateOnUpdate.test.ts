@@ -9,11 +9,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import type { CouponApiClient, ServerCouponSeries } from '../../core/src/api';
-import { Connection, EngineProblem, pushFile } from '../../core/src/engine';
-import { analyzeFile, FileStatus, withValidation } from '../../core/src/engine/status';
-import { createNodeSeriesFiles } from '../../core/src/node/seriesFiles';
-import { NOW, vendorExample } from '../support/testUtil';
+import type { CouponApiClient, ServerCouponSeries } from '../../../core/src/api';
+import { Connection, EngineProblem, pushFile } from '../../../core/src/engine';
+import { analyzeFile, FileStatus, withValidation } from '../../../core/src/engine/status';
+import { createNodeSeriesFiles } from '../../../core/src/node/seriesFiles';
+import { NOW, vendorExample } from '../../support/testUtil';
 
 const KEY = '100458@eu.api.capillarytech.com';
 const SERVER: ServerCouponSeries = { ...(JSON.parse(vendorExample()) as { CouponSeriesV2: Record<string, unknown> }).CouponSeriesV2, id: 86066, seriesCode: '453163F75E8C4A2EAA2E', orgId: 100458, numIssued: 1200 };
