@@ -379,8 +379,6 @@ export interface LanguageModelToolContribution {
   canBeReferencedInPrompt: boolean;
   icon: string;
   tags: string[];
-  /** When the tool is offered: only where the extension's desktop entry registers it (the web build has no file system for it). */
-  when: string;
   inputSchema: JsonSchema;
 }
 
@@ -395,7 +393,6 @@ export function languageModelToolsManifest(): LanguageModelToolContribution[] {
     canBeReferencedInPrompt: true,
     icon: tool.icon,
     tags: ['coupon-series'],
-    when: '!isWeb',
     inputSchema: tool.inputSchema,
   }));
 }
