@@ -3,7 +3,8 @@
  * features run in full, with the server in a web worker. The commands that talk
  * to the vendor's API (create, update, compare, pull, credentials, the local
  * sandbox...) need the network and a Node process, so here they say that they
- * need VS Code desktop. Their ids come from package.json, the one list of commands.
+ * need VS Code desktop, and so do the agent tools. Their ids come from
+ * package.json, the one list of commands and tools.
  */
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/browser';
@@ -38,6 +39,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   for (const command of contributed) {
     const run = available[command.command] ?? (() => vscode.window.showWarningMessage(desktopOnlyMessage(command)));
     context.subscriptions.push(vscode.commands.registerCommand(command.command, run));
+  }
+  // The agent tools read and write workspace files and talk to the API: here each one answers that it needs the desktop.
+  const tools = ((context.extension.packageJSON as { contributes?: { languageModelTools?: { name: string }[] } }).contributes?.languageModelTools ?? []) as { name: string }[];
+  for (const { name } of tools) {
+    const answer = `The Coupon Series tool ${name} needs VS Code desktop: the web version of VS Code gives extensions no workspace files on disk and no network for the coupon API.`;
+    context.subscriptions.push(vscode.lm.registerTool(name, { invoke: () => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(answer)]) }));
   }
   let worker: Worker;
   try {
