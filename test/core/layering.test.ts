@@ -1,9 +1,9 @@
 /**
- * The layers as the code's imports show them: the front ends (client/, cli/)
- * talk to the API only through the engine, never to the HTTP client itself;
- * the HTTP client (core/src/api/) knows nothing above it (no environment
- * policy, no engine). `tsc -p core` separately proves core/ imports neither
- * `vscode` nor an LSP connection.
+ * The layers as the code's imports show them: the front ends (client/, cli/,
+ * the agent tools) talk to the API only through the engine, never to the HTTP
+ * client itself; the HTTP client (core/src/api/) knows nothing above it (no
+ * environment policy, no engine). `tsc -p core` separately proves core/
+ * imports neither `vscode` nor an LSP connection.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -27,8 +27,8 @@ function importsOf(file: string): string[] {
   return specifiers.filter((specifier) => specifier.startsWith('.')).map((specifier) => path.normalize(path.join(path.dirname(file), specifier)).split(path.sep).join('/'));
 }
 
-test('client/ and cli/ reach the API only through the engine (core/src/engine), never core/src/api', () => {
-  const offenders = [...sources('client/src'), ...sources('cli/src')].flatMap((file) => importsOf(file).filter((target) => target.startsWith('core/src/api')).map((target) => `${file} → ${target}`));
+test('client/, cli/ and the agent tools (core/src/agent) reach the API only through the engine (core/src/engine), never core/src/api', () => {
+  const offenders = [...sources('client/src'), ...sources('cli/src'), ...sources('core/src/agent')].flatMap((file) => importsOf(file).filter((target) => target.startsWith('core/src/api')).map((target) => `${file} → ${target}`));
   assert.deepEqual(offenders, []);
 });
 
