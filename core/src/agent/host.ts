@@ -42,6 +42,16 @@ export interface AgentConnection {
   close(): Promise<void>;
 }
 
+/** Runs `work` on a connection to `environment`, closed afterwards whatever happens. */
+export async function withConnection<T>(host: AgentHost, environment: AgentEnvironment, work: (connected: AgentConnection) => Promise<T>): Promise<T> {
+  const connected = await host.connect(environment);
+  try {
+    return await work(connected);
+  } finally {
+    await connected.close();
+  }
+}
+
 /** Why a tool did nothing, said before anything was sent: a refusal the agent reads, not a crash. */
 export class AgentRefusal extends Error {
   override readonly name = 'AgentRefusal';

@@ -7,8 +7,8 @@
 import { Connection, describePullInto, fileStatus, pullIntoFile, pullSeriesToFolder } from '../engine';
 import { refusalFor } from './advice';
 import { isFolder, relativeToRoot } from '../node/workspacePaths';
-import type { AgentConnection, AgentEnvironment, AgentHost } from './host';
-import { AgentRefusal } from './host';
+import type { AgentEnvironment, AgentHost } from './host';
+import { AgentRefusal, withConnection } from './host';
 import { insideRoot, namedCouponFile, namedEnvironment, WorkspaceFile } from './workspace';
 
 export interface PullInput {
@@ -46,15 +46,6 @@ function refuseWhenBlocked(host: AgentHost): void {
   if (host.readOnly) throw new AgentRefusal('read-only', 'The tools are read-only (coupon mcp --read-only): nothing was written.');
   const blocked = host.sendingBlocked?.();
   if (blocked) throw new AgentRefusal('restricted', `${blocked} Nothing was read or written.`);
-}
-
-async function withConnection<T>(host: AgentHost, environment: AgentEnvironment, work: (connected: AgentConnection) => Promise<T>): Promise<T> {
-  const connected = await host.connect(environment);
-  try {
-    return await work(connected);
-  } finally {
-    await connected.close();
-  }
 }
 
 export async function pullTool(host: AgentHost, input: PullInput): Promise<{ output: PullOutput; text: string }> {

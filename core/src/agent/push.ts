@@ -21,8 +21,8 @@ import {
   PushCounts,
 } from '../engine';
 import { adviceSentences, refusalOfFailure } from './advice';
-import type { AgentConnection, AgentEnvironment, AgentHost, PushPermission } from './host';
-import { AgentRefusal } from './host';
+import type { AgentEnvironment, AgentHost, PushPermission } from './host';
+import { AgentRefusal, withConnection } from './host';
 import { planDifferences, PlanFacts, planFacts, PlanTokens } from './planToken';
 import { namedEnvironment, selectFiles, WorkspaceFile } from './workspace';
 
@@ -65,15 +65,6 @@ export function pushPermissionOf(host: AgentHost, environment: AgentEnvironment)
 function ensureSendingAllowed(host: AgentHost): void {
   const blocked = host.sendingBlocked?.();
   if (blocked) throw new AgentRefusal('restricted', `${blocked} Nothing was sent.`);
-}
-
-async function withConnection<T>(host: AgentHost, environment: AgentEnvironment, work: (connected: AgentConnection) => Promise<T>): Promise<T> {
-  const connected = await host.connect(environment);
-  try {
-    return await work(connected);
-  } finally {
-    await connected.close();
-  }
 }
 
 interface Inputs {
