@@ -3,7 +3,7 @@
  * helps from a terminal. Which advice a failure gets is the engine's decision
  * (`core/src/engine/failures.ts`); the editor words the same ids as buttons.
  */
-import { AdviceId, Failure, failureOf } from '../../core/src/engine';
+import { AdviceId, failureOf } from '../../core/src/engine';
 import type { Environment } from '../../core/src/environments';
 
 const ADVICE_TEXT: Readonly<Record<AdviceId, string>> = {
@@ -40,7 +40,7 @@ export interface FailureReport {
  * (pull FILE, for `create-first`: fetch by id instead).
  */
 export function reportOf(error: unknown, environment?: Environment, commandAdvice: Partial<Record<AdviceId, string>> = {}): FailureReport {
-  const failure: Failure = isFailure(error) ? error : failureOf(error, environment);
+  const failure = failureOf(error, environment);
   const words = failure.advice.map((id) => commandAdvice[id] ?? ADVICE_TEXT[id]);
   return {
     kind: failure.kind,
@@ -48,8 +48,4 @@ export function reportOf(error: unknown, environment?: Environment, commandAdvic
     ...(failure.status ? { status: failure.status } : {}),
     advice: failure.advice,
   };
-}
-
-function isFailure(value: unknown): value is Failure {
-  return typeof value === 'object' && value !== null && 'advice' in value && 'kind' in value && !(value instanceof Error);
 }

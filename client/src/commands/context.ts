@@ -56,7 +56,7 @@ export class CommandKit {
 
   /** Shows a failure with the buttons that help, without waiting for it to be dismissed. */
   report(error: unknown, environment?: Environment, handlers: FailureHandlers = {}): void {
-    this.reportFailure(error instanceof Error || !isFailure(error) ? failureOf(error, environment) : error, handlers);
+    this.reportFailure(failureOf(error, environment), handlers);
   }
 
   reportFailure(failure: Failure, handlers: FailureHandlers = {}): void {
@@ -164,10 +164,6 @@ export class CommandKit {
       return work(controller.signal, progress);
     });
   }
-}
-
-function isFailure(value: unknown): value is Failure {
-  return typeof value === 'object' && value !== null && 'advice' in value && 'kind' in value;
 }
 
 /** An `EngineProblem` of `kind`? */

@@ -107,13 +107,18 @@ function apiAdvice(error: CouponApiError, environment: Environment | undefined):
   }
 }
 
+function isFailure(value: unknown): value is Failure {
+  return typeof value === 'object' && value !== null && !(value instanceof Error) && 'advice' in value && 'kind' in value;
+}
+
 /** True for failures the engine and the API client report (anything else is a bug and propagates). */
 export function isExpectedFailure(error: unknown): error is EngineProblem | CouponApiError {
   return error instanceof EngineProblem || error instanceof CouponApiError;
 }
 
-/** `error` as data, about `environment`; advice ids decided here, once, for every front end. */
+/** `error` as data, about `environment`; advice ids decided here, once, for every front end. A `Failure` already (a plan's or a push result's) is returned as it is. */
 export function failureOf(error: unknown, environment?: Environment): Failure {
+  if (isFailure(error)) return error;
   const about = environment ? { environment } : {};
   if (error instanceof EngineProblem) {
     return { kind: error.kind, message: error.message, ...about, advice: ENGINE_ADVICE[error.kind] ?? [], diagnostics: error.diagnostics, cancelled: error.kind === 'cancelled' };

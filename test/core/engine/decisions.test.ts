@@ -152,4 +152,6 @@ test('failures as data: the advice is decided once, about the environment it nam
   assert.deepEqual(failureOf(new CouponApiError('connection-refused', 'x'), wrong.environment).advice, ['start-sandbox']);
   assert.deepEqual(failureOf(new CouponApiError('connection-refused', 'x'), { name: 'EU', host: 'eu.api.capillarytech.com', auth: 'basic' }).advice, ['check-host']);
   assert.equal(failureOf(new EngineProblem('cancelled', 'no')).cancelled, true);
+  // A failure already decided (a plan's, a push result's) keeps its advice and subject wherever it is shown.
+  assert.equal(failureOf(failure, { name: 'Local sandbox', host: sandbox.url, auth: 'basic' }), failure);
 });
