@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { basicAuthorization, md5Hex } from '../../core/src/api';
-import { resolveTarget } from '../../core/src/node/targets';
+import { environmentSecrets, resolveTarget } from '../../core/src/node/targets';
 import { Sandbox, SANDBOX_PASSWORD, SANDBOX_SECOND_ORG_USERNAME, SANDBOX_USERNAME, startSandbox } from '../../core/src/sandbox';
 import { startScriptedServer } from '../support/apiSupport';
 import { vendorExample } from '../support/testUtil';
@@ -146,4 +146,17 @@ test('a protected environment: push, create and update send nothing without --ye
   } finally {
     await workspace.cleanup();
   }
+});
+
+test('the secrets a long-lived process (coupon mcp) scrubs from the start: password, its MD5 and Basic header, client secret, proxy password', () => {
+  const secrets = environmentSecrets({
+    CAPILLARY_USERNAME: 'store.server',
+    CAPILLARY_PASSWORD: 'pa ss',
+    CAPILLARY_CLIENT_SECRET: 'client-secret-1',
+    HTTPS_PROXY: 'http://proxy.user:pr%40xy@127.0.0.1:3128',
+  });
+  for (const expected of ['pa ss', md5Hex('pa ss'), basicAuthorization('store.server', md5Hex('pa ss')).slice('Basic '.length), 'client-secret-1', 'pr%40xy', 'pr@xy']) {
+    assert.ok(secrets.includes(expected), `${expected} is scrubbed`);
+  }
+  assert.deepEqual(environmentSecrets({ HTTPS_PROXY: 'not a url' }), [], 'a malformed proxy variable is left to the target to report');
 });

@@ -15,6 +15,7 @@ import {
   jsonPlan,
   jsonPushResult,
   Plan,
+  planChangesServer,
   planFiles,
   pushFiles,
   pushOneFile,
@@ -140,8 +141,7 @@ async function pushAndReport(args: ParsedArgs, context: CommandContext, cli: Cli
       onWait: (holder) => output.err(`coupon: a file is locked by ${holder}: waiting`),
       beforeSending(plan) {
         if (!json) printPlan(output, plan, cli, false);
-        const sends = plan.files.some((entry) => entry.action !== 'none' || entry.migratesLegacyIds);
-        refusal = sends ? protectedRefusal(args, cli) : undefined;
+        refusal = planChangesServer(plan) ? protectedRefusal(args, cli) : undefined;
         return refusal === undefined;
       },
       onResult: (result) => {

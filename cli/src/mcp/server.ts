@@ -16,8 +16,8 @@ import { CallToolRequestSchema, ErrorCode, ListResourcesRequestSchema, ListTools
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createAgentTools, parsePushPolicy, pushAllowedAnywhere } from '../../../core/src/agent';
 import { agentResources, readAgentResource } from '../../../core/src/agent/resources';
-import { md5Hex, SecretScrubber } from '../../../core/src/engine';
-import { CREDENTIAL_VARIABLES } from '../../../core/src/node/targets';
+import { SecretScrubber } from '../../../core/src/engine';
+import { environmentSecrets } from '../../../core/src/node/targets';
 import { createMcpHost } from './host';
 
 export interface McpServerOptions {
@@ -41,16 +41,6 @@ const INSTRUCTIONS =
   'Validate after every edit (coupon_validate) and look up rules and fields (coupon_explain). ' +
   'To change a server: coupon_environments, then coupon_plan, show the plan to the user, then coupon_push with its planToken. ' +
   'Pushes go only to environments the user allowed, and are refused when anything changed since the plan.';
-
-/** The secrets of the process's environment, before any target is resolved: scrubbed from the start. */
-function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
-  const secrets: string[] = [];
-  const password = env[CREDENTIAL_VARIABLES.password];
-  if (password) secrets.push(password, md5Hex(password));
-  const secret = env[CREDENTIAL_VARIABLES.clientSecret];
-  if (secret) secrets.push(secret);
-  return secrets;
-}
 
 /** A JSON-RPC message with every secret removed (its JSON text scrubbed: the scrubber knows the escaped forms too). */
 function scrubbedMessage(message: JSONRPCMessage, scrubber: SecretScrubber): JSONRPCMessage {

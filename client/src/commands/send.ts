@@ -11,6 +11,7 @@ import {
   describePushResult,
   FilePushResult,
   Plan,
+  planChangesServer,
   PushMode,
   pushFiles,
   pushOneFile,
@@ -158,8 +159,7 @@ export class SendCommands {
 
   /** One question for a batch, with what the plan would do: protected environments and the user's setting ask. */
   private async confirmBatch(plan: Plan, environment: Environment): Promise<boolean> {
-    const { create, update } = plan.counts;
-    if (create + update === 0) return true;
+    if (!planChangesServer(plan)) return true;
     if (!environment.protected && (this.kit.environments.isSandbox(environment) || !confirmSetting())) return true;
     const message = batchQuestion(plan, environment);
     const answer = await vscode.window.showWarningMessage(message, { modal: true, detail: detailOf(environment, []) }, 'Push');

@@ -16,7 +16,9 @@ import {
   jsonPlanEntry,
   jsonPushResult,
   Plan,
+  planChangesServer,
   planFiles,
+  planHasWork,
   pushFiles,
   PushCounts,
 } from '../engine';
@@ -117,7 +119,7 @@ export async function planTool(host: AgentHost, tokens: PlanTokens, input: PlanI
     ...(planToken ? { planToken } : {}),
     push,
   };
-  const sends = plan.counts.create + plan.counts.update > 0;
+  const sends = planHasWork(plan);
   const next = !planToken
     ? 'No token: nothing can be pushed from this plan.'
     : !sends
@@ -160,8 +162,7 @@ export async function pushTool(host: AgentHost, tokens: PlanTokens, input: PushI
             refusal = new AgentRefusal('stale-plan', `Refused: ${staleReason(tokens, input.planToken, facts)} Nothing was sent. Call coupon_plan again and show the user the new plan.`);
             return false;
           }
-          const sends = plan.counts.create + plan.counts.update > 0 || plan.files.some((entry) => entry.migratesLegacyIds);
-          if (sends && environment.protected && host.confirmProtectedPush && !(await host.confirmProtectedPush(environment, describePlan(plan, environment).join('\n')))) {
+          if (planChangesServer(plan) && environment.protected && host.confirmProtectedPush && !(await host.confirmProtectedPush(environment, describePlan(plan, environment).join('\n')))) {
             refusal = new AgentRefusal('cancelled', `The user did not confirm the push to ${environment.name} (protected): nothing was sent.`);
             return false;
           }

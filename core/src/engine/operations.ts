@@ -117,6 +117,16 @@ export interface PlanCounts {
 /** States where a push cannot tell what to do. */
 export const CANNOT_PUSH: ReadonlySet<SeriesState> = new Set<SeriesState>(['invalid', 'mismatch', 'ambiguous', 'unreachable']);
 
+/** Whether pushing `plan` would change the server (a create or an update): what a protected environment or the user's setting asks about. */
+export function planChangesServer(plan: Plan): boolean {
+  return plan.counts.create + plan.counts.update > 0;
+}
+
+/** Whether pushing `plan` would do anything: change the server, or move a legacy file's ids into its `deployments`. */
+export function planHasWork(plan: Plan): boolean {
+  return planChangesServer(plan) || plan.files.some((entry) => entry.migratesLegacyIds && !CANNOT_PUSH.has(entry.state));
+}
+
 function planCounts(files: readonly FilePlan[]): PlanCounts {
   const counts: PlanCounts = { create: 0, update: 0, none: 0, cannot: 0 };
   for (const file of files) {

@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
-import { basicAuthorization, credentialsFor, Credentials } from '../api/auth';
+import { basicAuthorization, credentialsFor, Credentials, md5Hex } from '../api/auth';
 import { checkBaseUrl } from '../api/hosts';
 import { Connection, openConnection } from '../engine/connection';
 import type { LogLevel } from '../api/client';
@@ -210,6 +210,31 @@ function userCredentials(environment: Environment, env: NodeJS.ProcessEnv): { cr
     throw new TargetProblem('no-credentials', `oauth to ${environment.name} needs ${clientKey ? '' : `${keyVariable} and `}${secretVariable} in the environment`);
   }
   return { credentials: credentialsFor({ ...environment, clientKey }, secret), credentialsFrom: secretVariable, secrets: [secret] };
+}
+
+/**
+ * Every secret the process's environment holds, before any target is resolved
+ * (for a long-lived process to scrub from the start): the password with its
+ * MD5 and Basic header, the client secret, the proxies' passwords. A target
+ * adds the Basic header of a username that only an environment's settings give.
+ */
+export function environmentSecrets(env: NodeJS.ProcessEnv): string[] {
+  const secrets: string[] = [];
+  const password = variable(env, CREDENTIAL_VARIABLES.password);
+  if (password !== undefined) {
+    const passwordMd5 = md5Hex(password);
+    secrets.push(password, passwordMd5);
+    const username = variable(env, CREDENTIAL_VARIABLES.username);
+    if (username) secrets.push(basicAuthorization(username, passwordMd5).slice('Basic '.length));
+  }
+  const secret = variable(env, CREDENTIAL_VARIABLES.clientSecret);
+  if (secret !== undefined) secrets.push(secret);
+  try {
+    secrets.push(...readProxies(env).secrets);
+  } catch {
+    // A malformed proxy variable is reported when a target is resolved; it holds no password that could be read here.
+  }
+  return secrets;
 }
 
 function readCertificates(files: readonly string[], env: NodeJS.ProcessEnv, cwd: string): string[] {

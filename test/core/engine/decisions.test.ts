@@ -19,6 +19,9 @@ import {
   failureOf,
   md5Hex,
   openConnection,
+  Plan,
+  planChangesServer,
+  planHasWork,
   pullSeriesToFolder,
   pushFile,
   pushFiles,
@@ -154,4 +157,17 @@ test('failures as data: the advice is decided once, about the environment it nam
   assert.equal(failureOf(new EngineProblem('cancelled', 'no')).cancelled, true);
   // A failure already decided (a plan's, a push result's) keeps its advice and subject wherever it is shown.
   assert.equal(failureOf(failure, { name: 'Local sandbox', host: sandbox.url, auth: 'basic' }), failure);
+});
+
+test('what pushing a plan would do is decided once: a change on the server, or only a local migration of legacy ids', () => {
+  const entry = (state: string, action: 'create' | 'update' | 'none', migratesLegacyIds = false) => ({ state, action, migratesLegacyIds }) as unknown as Plan['files'][number];
+  const plan = (files: Plan['files'], counts: Plan['counts']): Plan => ({ files, counts });
+  const creates = plan([entry('not-created', 'create')], { create: 1, update: 0, none: 0, cannot: 0 });
+  const migratesOnly = plan([entry('in-sync', 'none', true)], { create: 0, update: 0, none: 1, cannot: 0 });
+  const blocked = plan([entry('ambiguous', 'update', true)], { create: 0, update: 0, none: 0, cannot: 1 });
+  assert.deepEqual([creates, migratesOnly, blocked].map((p) => [planChangesServer(p), planHasWork(p)]), [
+    [true, true],
+    [false, true],
+    [false, false],
+  ]);
 });
