@@ -9,7 +9,7 @@ import { refusalFor } from './advice';
 import { isFolder, relativeToRoot } from '../node/workspacePaths';
 import type { AgentEnvironment, AgentHost } from './host';
 import { AgentRefusal, withConnection } from './host';
-import { insideRoot, namedCouponFile, namedEnvironment, WorkspaceFile } from './workspace';
+import { insideRoot, namedCouponFile, namedEnvironment, readWorkspaceFile, WorkspaceFile } from './workspace';
 
 export interface PullInput {
   id?: number;
@@ -94,7 +94,7 @@ export async function previewPull(host: AgentHost, input: PullInput): Promise<{ 
   }
   const blocked = host.sendingBlocked?.();
   if (blocked) return { environment, lines: [`Bring ${target.file.file} up to date from ${where}.`, `It will be refused: ${blocked}`] };
-  const text = await host.readText(target.file.path);
+  const text = await readWorkspaceFile(host, target.file);
   const status = await withConnection(host, environment, ({ connection }) => fileStatus(connection, text)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
   if (status instanceof Error) return { environment, lines: [`Bring ${target.file.file} up to date from ${where}.`, `It will be refused: ${status.message}`] };
   const series = status.deployment ? `series ${status.deployment.id}` : 'its series';

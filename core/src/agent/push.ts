@@ -26,7 +26,7 @@ import { adviceSentences, refusalOfFailure } from './advice';
 import type { AgentEnvironment, AgentHost, PushPermission } from './host';
 import { AgentRefusal, withConnection } from './host';
 import { planDifferences, PlanFacts, planFacts, PlanTokens } from './planToken';
-import { namedEnvironment, selectFiles, WorkspaceFile } from './workspace';
+import { namedEnvironment, readWorkspaceFile, selectFiles, WorkspaceFile } from './workspace';
 
 export interface PlanInput {
   paths: string[];
@@ -78,7 +78,7 @@ interface Inputs {
 async function planInputs(host: AgentHost, input: PlanInput): Promise<Inputs> {
   const environment = await namedEnvironment(host, input.environment);
   const files = await selectFiles(host, input.paths);
-  const texts = await Promise.all(files.map((file) => host.readText(file.path)));
+  const texts = await Promise.all(files.map((file) => readWorkspaceFile(host, file)));
   return { environment, files, texts };
 }
 

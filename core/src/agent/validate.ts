@@ -10,7 +10,7 @@ import { quickFixes } from '../quickFixes';
 import { validateCouponDocument } from '../validate';
 import type { AgentHost } from './host';
 import { AgentRefusal } from './host';
-import { namedCouponFile } from './workspace';
+import { namedCouponFile, readWorkspaceFile } from './workspace';
 
 /** The most problems listed (the counts have them all): a broken file can have thousands. */
 export const MAX_PROBLEMS = 300;
@@ -76,14 +76,7 @@ export async function validateTool(host: AgentHost, input: { path?: string; cont
   if ((input.path === undefined) === (input.content === undefined)) throw new AgentRefusal('invalid-input', 'Give either "path" (a coupon file in the workspace) or "content" (a coupon file\'s text), not both or neither.');
   if (input.content !== undefined) return problemsOf(input.content);
   const named = await namedCouponFile(host, input.path as string);
-  let text: string;
-  try {
-    text = await host.readText(named.path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new AgentRefusal(code === 'ENOENT' ? 'not-found' : 'unreadable', code === 'ENOENT' ? `${named.file} does not exist.` : `${named.file} cannot be read: ${code ?? (error as Error).message}.`);
-  }
-  return { file: named.file, ...problemsOf(text) };
+  return { file: named.file, ...problemsOf(await readWorkspaceFile(host, named)) };
 }
 
 export function describeValidation(output: ValidateOutput, shown = 20): string {

@@ -73,3 +73,13 @@ export async function namedEnvironment(host: AgentHost, name: string): Promise<A
   if (!found) throw new AgentRefusal('unknown-environment', `No environment is named "${name}". Known: ${environments.map((environment) => `"${environment.name}"`).join(', ')} (coupon_environments lists them).`);
   return found;
 }
+
+/** A workspace file's text, or a refusal the agent reads (missing, unreadable, too large) instead of an unexpected failure. */
+export async function readWorkspaceFile(host: AgentHost, file: WorkspaceFile): Promise<string> {
+  try {
+    return await host.readText(file.path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new AgentRefusal(code === 'ENOENT' ? 'not-found' : 'unreadable', code === 'ENOENT' ? `${file.file} does not exist.` : `${file.file} cannot be read: ${code ?? (error as Error).message}.`);
+  }
+}

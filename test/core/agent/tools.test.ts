@@ -226,3 +226,24 @@ test('a plan of more files than one plan takes is refused before anything is rea
   assert.equal(sandbox.requests().length, requests);
   await rm(many, { recursive: true });
 });
+
+test('a file too large to be a coupon file: plan, push and validate refuse it by name, before anything is sent', async () => {
+  const big = path.join(root, 'big.coupon.json');
+  await writeFile(big, `{"CouponSeriesV2": {"description": "${'x'.repeat(5 * 1024 * 1024)}"}}`);
+  try {
+    const requests = sandbox.requests().length;
+    const calls = [
+      tools.call(TOOL_NAMES.plan, { paths: ['big.coupon.json'], environment: 'Local sandbox' }),
+      tools.call(TOOL_NAMES.push, { paths: ['big.coupon.json'], environment: 'Local sandbox', planToken: 'none' }),
+      tools.call(TOOL_NAMES.validate, { path: 'big.coupon.json' }),
+    ];
+    for (const answer of await Promise.all(calls)) {
+      const refused = answer.structured.refused as { kind: string; message: string };
+      assert.equal(refused.kind, 'unreadable', JSON.stringify(answer.structured));
+      assert.match(refused.message, /big\.coupon\.json cannot be read: big\.coupon\.json is 5\.0 MB/);
+    }
+    assert.equal(sandbox.requests().length, requests);
+  } finally {
+    await rm(big);
+  }
+});
