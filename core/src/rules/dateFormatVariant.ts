@@ -1,7 +1,7 @@
 /** `date-format-variant`: a date the lenient pattern accepts but not in the documented form (fractional seconds, `+0530`). */
 import { TextEdit } from 'vscode-json-languageservice';
 import { codeAction, diagnosticData } from './quickFix';
-import { DATE_TIME_FIELDS, fieldSchema, stringField } from './seriesFields';
+import { DATE_TIME_FIELDS, matchesFieldPattern, stringField } from './seriesFields';
 import { defineRules, WARNING } from './rule';
 
 export const dateFormatVariant = defineRules({
@@ -34,10 +34,8 @@ export const dateFormatVariant = defineRules({
   check(context) {
     for (const name of DATE_TIME_FIELDS) {
       const date = stringField(context, name);
-      const documented = fieldSchema(name)?.['x-documentedPattern'];
-      const pattern = fieldSchema(name)?.pattern;
-      if (!date || !documented || !pattern) continue;
-      if (!new RegExp(pattern, 'u').test(date.value) || new RegExp(documented, 'u').test(date.value)) continue;
+      // Of the schema's shape, but not the documented one.
+      if (!date || matchesFieldPattern(name, date.value) !== true || matchesFieldPattern(name, date.value, true) !== false) continue;
       const fraction = /:\d\d(\.\d+)/.exec(date.value)?.[1];
       const offset = /([+-]\d\d)(\d\d)$/.exec(date.value);
       const problems: string[] = [];
@@ -49,7 +47,7 @@ export const dateFormatVariant = defineRules({
         date.node,
         'date-format-variant',
         `${name} has ${problems.join(' and ')}: a date the server may well read, but the documented form is YYYY-MM-DDTHH:MM:SS±hh:mm: "${documentedForm}".`,
-        new RegExp(documented, 'u').test(documentedForm) ? { suggestion: documentedForm } : undefined,
+        matchesFieldPattern(name, documentedForm, true) ? { suggestion: documentedForm } : undefined,
       );
     }
   },

@@ -1,6 +1,6 @@
 /** `invalid-date`: a date of the right shape that is not on the calendar (2029-02-30), which a pattern cannot see. */
 import { explainInvalidDateTime } from '../dates';
-import { DATE_TIME_FIELDS, fieldSchema, stringField } from './seriesFields';
+import { DATE_TIME_FIELDS, matchesFieldPattern, stringField } from './seriesFields';
 import { defineRules, WARNING } from './rule';
 
 export const invalidDate = defineRules({
@@ -27,15 +27,8 @@ export const invalidDate = defineRules({
     for (const name of DATE_TIME_FIELDS) {
       const date = stringField(context, name);
       if (!date) continue;
-      const pattern = fieldSchema(name)?.pattern;
-      let matchesPattern = true;
-      try {
-        matchesPattern = pattern ? new RegExp(pattern, 'u').test(date.value) : true;
-      } catch {
-        matchesPattern = true;
-      }
       // A string of the wrong shape is the schema's invalid-format diagnostic.
-      if (!matchesPattern) continue;
+      if (matchesFieldPattern(name, date.value) === false) continue;
       const reason = explainInvalidDateTime(date.value);
       if (reason) {
         context.report(date.node, 'invalid-date', `"${date.value}" is not a real date and time (${reason}): the server may refuse it or roll it over; correct ${name}.`);

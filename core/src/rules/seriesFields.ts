@@ -14,6 +14,28 @@ export function fieldSchema(name: string): CouponSchema | undefined {
 }
 
 /** The field's value when it is a finite number, else undefined. */
+const compiledPatterns = new Map<string, RegExp | null>();
+
+/**
+ * Whether `value` matches the schema's `pattern` (or, with `documented`, its
+ * `x-documentedPattern`) for field `name`; undefined when the schema gives none.
+ * Each pattern is compiled once, not on every validation.
+ */
+export function matchesFieldPattern(name: string, value: string, documented = false): boolean | undefined {
+  const source = documented ? fieldSchema(name)?.['x-documentedPattern'] : fieldSchema(name)?.pattern;
+  if (typeof source !== 'string') return undefined;
+  let pattern = compiledPatterns.get(source);
+  if (pattern === undefined) {
+    try {
+      pattern = new RegExp(source, 'u');
+    } catch {
+      pattern = null;
+    }
+    compiledPatterns.set(source, pattern);
+  }
+  return pattern ? pattern.test(value) : undefined;
+}
+
 export function numberField(context: RuleContext<string>, name: string): { node: ASTNode; value: number } | undefined {
   const node = context.field(name);
   return node?.type === 'number' && Number.isFinite(node.value) ? { node, value: node.value } : undefined;
